@@ -1,0 +1,4 @@
+// The weir WebAssembly module: everything that loops over bytes.
+// Exports take and return numbers only (addresses, ids, lengths, counts).
+export { copy, fill, compare, swap, equals } from "./segments";
+export { heapBase, init, take, give, transfer, available, ownerOf } from "./pools";

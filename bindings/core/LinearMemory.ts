@@ -1,0 +1,100 @@
+/**
+ * The linear memory of one memory budget, reserved once and never grown.
+ *
+ * Layout, in order: the wasm module's static data (below 64 KiB), the owner
+ * table (one i32 per segment), the free stack of network segments, the free
+ * stack of managed segments, then — aligned to 64 KiB — the segments
+ * themselves: `networkSegments` network segments followed by
+ * `managedSegments` managed ones, each `segmentSize` bytes.
+ *
+ * Invariants: `WebAssembly.Memory` is created with `initial === maximum`, so
+ * `buffer` never changes and the `Uint8Array`, `DataView` and `Int32Array`
+ * views made here stay valid for the life of the budget. Every JS view onto
+ * linear memory is made here.
+ * @module
+ * @internal
+ */
+import { ConfigurationError, MemoryBudgetError } from '../errors.js';
+import { instantiateCore, type CoreExports } from './wasm.js';
+import { formatBytes } from './units.js';
+
+const PAGE = 65536;
+/** Room reserved for the module's own static data. */
+const STATIC_DATA = PAGE;
+/** wasm32 addresses: at most 4 GiB of linear memory. */
+const MAX_PAGES = 65536;
+
+/** Segment kinds, as the wasm allocator numbers them. */
+export const KIND_NETWORK = 0;
+export const KIND_MANAGED = 1;
+
+/** Result codes of the wasm allocator's `give`. */
+export const GIVE_OK = 0;
+export const GIVE_OUT_OF_RANGE = 1;
+export const GIVE_ALREADY_FREE = 2;
+export const GIVE_WRONG_OWNER = 3;
+
+export class LinearMemory {
+  readonly core: CoreExports;
+  readonly memory: WebAssembly.Memory;
+  readonly bytes: Uint8Array;
+  readonly view: DataView;
+  /** Owner tag per segment id (0 = free), read directly for leak reports. */
+  readonly owners: Int32Array;
+  readonly segmentSize: number;
+  readonly segmentShift: number;
+  readonly networkSegments: number;
+  readonly managedSegments: number;
+  /** Address of segment 0. */
+  readonly segmentsBase: number;
+  readonly reservedBytes: number;
+  private nextTag = 1;
+
+  constructor(segmentSize: number, networkSegments: number, managedSegments: number) {
+    const total = networkSegments + managedSegments;
+    const ownerTable = STATIC_DATA;
+    const networkStack = ownerTable + total * 4;
+    const managedStack = networkStack + networkSegments * 4;
+    const tablesEnd = managedStack + managedSegments * 4;
+    const segmentsBase = Math.ceil(tablesEnd / PAGE) * PAGE;
+    const reservedBytes = segmentsBase + total * segmentSize;
+    const pages = Math.ceil(reservedBytes / PAGE);
+    if (pages > MAX_PAGES) {
+      throw new ConfigurationError(
+        `memory budget of ${formatBytes(total * segmentSize)} (${networkSegments} network + ${managedSegments} managed segments of ${formatBytes(segmentSize)}) does not fit in 4 GiB of WebAssembly linear memory`,
+      );
+    }
+    let memory: WebAssembly.Memory;
+    try {
+      memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    } catch (cause) {
+      throw new MemoryBudgetError(`could not reserve ${formatBytes(pages * PAGE)} of WebAssembly linear memory for the memory budget`, { cause });
+    }
+    this.memory = memory;
+    this.core = instantiateCore(memory);
+    const heapBase = this.core.heapBase() >>> 0;
+    if (heapBase > STATIC_DATA) {
+      throw new Error(`weir wasm: static data (${heapBase} bytes) overlaps the owner table at ${STATIC_DATA}`);
+    }
+    this.core.init(ownerTable, networkStack, networkSegments, managedStack, managedSegments);
+    this.bytes = new Uint8Array(memory.buffer);
+    this.view = new DataView(memory.buffer);
+    this.owners = new Int32Array(memory.buffer, ownerTable, total);
+    this.segmentSize = segmentSize;
+    this.segmentShift = Math.log2(segmentSize);
+    this.networkSegments = networkSegments;
+    this.managedSegments = managedSegments;
+    this.segmentsBase = segmentsBase;
+    this.reservedBytes = pages * PAGE;
+  }
+
+  /** A fresh owner tag for a pool or a managed-memory owner. */
+  newOwnerTag(): number {
+    return this.nextTag++;
+  }
+
+  /** The address of segment `id`. */
+  address(id: number): number {
+    return this.segmentsBase + id * this.segmentSize;
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * The one place where weir's WebAssembly module is compiled and instantiated,
+ * in Node and in browsers alike.
+ *
+ * The module's bytes are inlined as base64 at build time
+ * (`scripts/inline-wasm.js` → `wasmBytes.generated.ts`), so loading needs no
+ * file path, no `fetch` and no bundler plugin. The module imports its memory:
+ * the caller creates a `WebAssembly.Memory` whose initial size equals its
+ * maximum, so linear memory never grows and views onto it never detach.
+ * Compilation happens once per process; each instance gets its own memory.
+ * @module
+ * @internal
+ */
+import { WASM_BASE64 } from './wasmBytes.generated.js';
+
+/** The functions the module exports; all take and return numbers. */
+export interface CoreExports {
+  copy(src: number, dst: number, len: number): void;
+  fill(dst: number, value: number, len: number): void;
+  compare(a: number, b: number, len: number): number;
+  swap(a: number, b: number, len: number): void;
+  equals(a: number, b: number, len: number): number;
+  heapBase(): number;
+  init(ownerTable: number, networkStack: number, networkCount: number, managedStack: number, managedCount: number): void;
+  take(kind: number, owner: number): number;
+  give(kind: number, id: number, owner: number): number;
+  transfer(id: number, from: number, to: number): number;
+  available(kind: number): number;
+  ownerOf(id: number): number;
+}
+
+let compiled: WebAssembly.Module | undefined;
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** The compiled module, compiled on first use. Synchronous: the module is a few KiB. */
+export function wasmModule(): WebAssembly.Module {
+  compiled ??= new WebAssembly.Module(decodeBase64(WASM_BASE64));
+  return compiled;
+}
+
+/** Instantiates the module over `memory`, which the caller reserved. */
+export function instantiateCore(memory: WebAssembly.Memory): CoreExports {
+  const instance = new WebAssembly.Instance(wasmModule(), {
+    env: {
+      memory,
+      // Only debug builds import abort; release builds are built without assertions.
+      abort(_message: number, _file: number, line: number, column: number): never {
+        throw new Error(`weir wasm: assertion failed at ${line}:${column}`);
+      },
+    },
+  });
+  return instance.exports as unknown as CoreExports;
+}

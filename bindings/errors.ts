@@ -1,0 +1,40 @@
+/**
+ * The errors weir raises. Every message names what was at fault — the pool,
+ * the segment, the owner, the value — so that it can be acted on without a
+ * debugger.
+ *
+ * @example
+ * ```ts
+ * import { MemoryBudget, MemoryBudgetError } from 'weir';
+ * const budget = MemoryBudget.create({ network: '1mb', managed: '1mb' });
+ * try {
+ *   budget.memoryManager.allocatePages({}, 1_000);
+ * } catch (e) {
+ *   if (e instanceof MemoryBudgetError) console.log(e.message);
+ * }
+ * ```
+ * @module
+ */
+
+/** The base class of every error weir raises on purpose. */
+export class WeirError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A configuration value that cannot be used: a size that is not a power of two, a budget too large. */
+export class ConfigurationError extends WeirError {}
+
+/**
+ * A budget is spent: no managed pages left, or a request larger than the whole
+ * budget. Catchable, never an out-of-memory crash.
+ */
+export class MemoryBudgetError extends WeirError {}
+
+/** Misuse of a buffer pool: recycling a buffer twice, using a destroyed pool, too few buffers for a pool's minimum. */
+export class BufferPoolError extends WeirError {}
+
+/** Misuse of a MemorySegment: access after release, release by an owner that does not hold it. */
+export class MemorySegmentError extends WeirError {}
