@@ -87,6 +87,7 @@ export class MemoryManager {
     if (!Number.isInteger(count) || count < 0) {
       throw new RangeError(`MemoryManager.allocatePages: page count must be a non-negative integer, got ${String(count)}`);
     }
+    if (count === 0) return [];
     const name = describeOwner(owner);
     if (count > this.totalPages) {
       throw new MemoryBudgetError(
