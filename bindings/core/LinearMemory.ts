@@ -11,6 +11,14 @@
  * `buffer` never changes and the `Uint8Array`, `DataView` and `Int32Array`
  * views made here stay valid for the life of the budget. Every JS view onto
  * linear memory is made here.
+ *
+ * Reuse: engines reserve several GiB of address space per wasm memory (guard
+ * regions) and free it only on garbage collection, so a page that creates
+ * budget after budget can run out of address space (Chromium does, after a
+ * few hundred). A budget disposed with everything returned hands its memory
+ * and instance back to a small cache, and the next budget of the same size
+ * takes them instead of reserving new ones. The tables are re-initialised;
+ * stale segment handles of the old budget are all released by then.
  * @module
  * @internal
  */
@@ -34,6 +42,31 @@ export const GIVE_OUT_OF_RANGE = 1;
 export const GIVE_ALREADY_FREE = 2;
 export const GIVE_WRONG_OWNER = 3;
 
+interface Reservation {
+  memory: WebAssembly.Memory;
+  core: CoreExports;
+}
+
+/** Memories of disposed budgets, by page count, for reuse. */
+const cache = new Map<number, Reservation[]>();
+const MAX_CACHED = 8;
+let cachedCount = 0;
+
+function reserve(pages: number): Reservation {
+  const reused = cache.get(pages)?.pop();
+  if (reused !== undefined) {
+    cachedCount--;
+    return reused;
+  }
+  let memory: WebAssembly.Memory;
+  try {
+    memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+  } catch (cause) {
+    throw new MemoryBudgetError(`could not reserve ${formatBytes(pages * PAGE)} of WebAssembly linear memory for the memory budget`, { cause });
+  }
+  return { memory, core: instantiateCore(memory) };
+}
+
 export class LinearMemory {
   readonly core: CoreExports;
   readonly memory: WebAssembly.Memory;
@@ -49,6 +82,7 @@ export class LinearMemory {
   readonly segmentsBase: number;
   readonly reservedBytes: number;
   private nextTag = 1;
+  private disposed = false;
 
   constructor(segmentSize: number, networkSegments: number, managedSegments: number) {
     const total = networkSegments + managedSegments;
@@ -64,14 +98,9 @@ export class LinearMemory {
         `memory budget of ${formatBytes(total * segmentSize)} (${networkSegments} network + ${managedSegments} managed segments of ${formatBytes(segmentSize)}) does not fit in 4 GiB of WebAssembly linear memory`,
       );
     }
-    let memory: WebAssembly.Memory;
-    try {
-      memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-    } catch (cause) {
-      throw new MemoryBudgetError(`could not reserve ${formatBytes(pages * PAGE)} of WebAssembly linear memory for the memory budget`, { cause });
-    }
+    const { memory, core } = reserve(pages);
     this.memory = memory;
-    this.core = instantiateCore(memory);
+    this.core = core;
     const heapBase = this.core.heapBase() >>> 0;
     if (heapBase > STATIC_DATA) {
       throw new Error(`weir wasm: static data (${heapBase} bytes) overlaps the owner table at ${STATIC_DATA}`);
@@ -86,6 +115,28 @@ export class LinearMemory {
     this.managedSegments = managedSegments;
     this.segmentsBase = segmentsBase;
     this.reservedBytes = pages * PAGE;
+  }
+
+  /** True once the budget was disposed: nothing may use this memory through this object. */
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /**
+   * Ends this object's use of the memory. If `reusable` (every segment was
+   * returned), the memory and instance go to the cache for the next budget.
+   */
+  dispose(reusable: boolean): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (!reusable) return;
+    const pages = this.reservedBytes / PAGE;
+    if (cachedCount < MAX_CACHED) {
+      const list = cache.get(pages) ?? [];
+      list.push({ memory: this.memory, core: this.core });
+      cache.set(pages, list);
+      cachedCount++;
+    }
   }
 
   /** A fresh owner tag for a pool or a managed-memory owner. */

@@ -58,7 +58,10 @@ export class MemoryBudget {
   readonly networkBufferPool: NetworkBufferPool;
   readonly memoryManager: MemoryManager;
 
+  private readonly memory: LinearMemory;
+
   private constructor(memory: LinearMemory) {
+    this.memory = memory;
     this.segmentSize = memory.segmentSize;
     this.networkSegments = memory.networkSegments;
     this.managedSegments = memory.managedSegments;
@@ -84,6 +87,30 @@ export class MemoryBudget {
       );
     }
     return new MemoryBudget(new LinearMemory(segmentSize, networkSegments, Math.floor(managed / segmentSize)));
+  }
+
+  /** True once {@link dispose} was called. */
+  get isDisposed(): boolean {
+    return this.memory.isDisposed;
+  }
+
+  /**
+   * Ends the budget: every live LocalBufferPool is destroyed and no new pool
+   * or page can be had. If every buffer and page had been returned, the
+   * reserved linear memory is kept for the next budget of the same size
+   * (engines free wasm memory only on garbage collection); otherwise it is
+   * left to the garbage collector. Idempotent.
+   */
+  dispose(): void {
+    if (this.memory.isDisposed) return;
+    let clean = true;
+    try {
+      this.assertAllReturned();
+    } catch {
+      clean = false;
+    }
+    this.networkBufferPool.destroyAll();
+    this.memory.dispose(clean);
   }
 
   /** Throws if any network buffer or managed page is still out: the leak check after a job or test. */

@@ -87,6 +87,9 @@ export class MemoryManager {
     if (!Number.isInteger(count) || count < 0) {
       throw new RangeError(`MemoryManager.allocatePages: page count must be a non-negative integer, got ${String(count)}`);
     }
+    if (this.memory.isDisposed) {
+      throw new MemoryBudgetError(`MemoryManager: cannot allocate pages for ${describeOwner(owner)}: the memory budget was disposed`);
+    }
     if (count === 0) return [];
     const name = describeOwner(owner);
     if (count > this.totalPages) {

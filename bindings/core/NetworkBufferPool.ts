@@ -95,6 +95,9 @@ export class NetworkBufferPool {
    */
   createBufferPool(options: LocalBufferPoolOptions): LocalBufferPool {
     const name = options.name ?? `pool-${this.holders.size + 1}`;
+    if (this.memory.isDisposed) {
+      throw new BufferPoolError(`NetworkBufferPool: cannot create LocalBufferPool "${name}": the memory budget was disposed`);
+    }
     const min = options.min;
     const max = options.max ?? Number.POSITIVE_INFINITY;
     if (!Number.isInteger(min) || min < 1) {
@@ -117,6 +120,11 @@ export class NetworkBufferPool {
     this.numTotalRequired += min;
     this.redistribute();
     return pool;
+  }
+
+  /** @internal Destroys every live pool (when the budget is disposed). */
+  destroyAll(): void {
+    for (const pool of [...this.pools]) pool.destroy();
   }
 
   /** @internal Called by `LocalBufferPool.destroy()`. */

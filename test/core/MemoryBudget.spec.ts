@@ -1,7 +1,7 @@
 // MemoryBudget: options, defaults, validation, and linear memory that never
 // grows or detaches.
 import { expect } from 'chai';
-import { ConfigurationError, MemoryBudget, parseMemorySize } from 'weir';
+import { BufferPoolError, ConfigurationError, MemoryBudget, MemoryBudgetError, MemorySegmentError, parseMemorySize } from 'weir';
 import { budget } from '../support/leaks.js';
 
 describe('MemoryBudget', () => {
@@ -51,5 +51,46 @@ describe('MemoryBudget', () => {
     expect(pages[0]!.getUint8(0)).to.equal(42);
     pool.destroy();
     b.memoryManager.releaseAll(owner);
+  });
+});
+
+describe('MemoryBudget.dispose', () => {
+  it('destroys the pools and refuses new pools and pages', () => {
+    const b = MemoryBudget.create({ network: '64kb', managed: '64kb', segmentSize: '4kb' });
+    const pool = b.networkBufferPool.createBufferPool({ min: 1, name: 'p' });
+    pool.requestBuffer()!.recycle();
+    b.dispose();
+    expect(b.isDisposed).to.equal(true);
+    expect(pool.isDestroyed).to.equal(true);
+    expect(() => pool.requestBuffer()).to.throw(BufferPoolError, /"p": requestBuffer after the pool was destroyed/);
+    expect(() => b.networkBufferPool.createBufferPool({ min: 1, name: 'q' })).to.throw(BufferPoolError, /cannot create LocalBufferPool "q": the memory budget was disposed/);
+    expect(() => b.memoryManager.allocatePages({ name: 'x' }, 1)).to.throw(MemoryBudgetError, /cannot allocate pages for "x": the memory budget was disposed/);
+    b.dispose();
+  });
+
+  it('a budget created after a clean dispose starts with every segment free, and old handles stay dead', () => {
+    const opts = { network: '64kb', managed: '64kb', segmentSize: '4kb' };
+    const first = MemoryBudget.create(opts);
+    const owner = {};
+    const [page] = first.memoryManager.allocatePages(owner, 1);
+    page!.putInt32(0, 1234);
+    first.memoryManager.releaseAll(owner);
+    first.dispose();
+    const second = budget(opts);
+    expect(second.memoryManager.availablePages).to.equal(16);
+    expect(second.networkBufferPool.numAvailable).to.equal(16);
+    const [fresh] = second.memoryManager.allocatePages(owner, 1);
+    expect(() => page!.putInt32(0, 1)).to.throw(MemorySegmentError);
+    second.memoryManager.releaseAll(owner);
+    expect(fresh!.isReleased).to.equal(true);
+  });
+
+  it('thousands of budgets can be created and disposed one after another', () => {
+    for (let i = 0; i < 2000; i++) {
+      const b = MemoryBudget.create({ network: '256kb', managed: '256kb', segmentSize: '4kb' });
+      const pool = b.networkBufferPool.createBufferPool({ min: 1 });
+      pool.requestBuffer()!.recycle();
+      b.dispose();
+    }
   });
 });

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { MemoryBudgetError, MemorySegmentError, type MemorySegment } from 'weir';
-import { budget, untrack } from '../support/leaks.js';
+import { budget, untrack, withBudget } from '../support/leaks.js';
 
 const SEG = 512;
 const managed = (pages: number) => budget({ network: SEG, managed: pages * SEG, segmentSize: SEG });
@@ -101,7 +101,7 @@ describe('MemoryManager', () => {
         ),
         (ops) => {
           const TOTAL = 10;
-          const { memoryManager: mm } = managed(TOTAL);
+          withBudget({ network: SEG, managed: TOTAL * SEG, segmentSize: SEG }, ({ memoryManager: mm }) => {
           const owners = [{ name: 'o0' }, { name: 'o1' }, { name: 'o2' }, { name: 'o3' }];
           const model = owners.map(() => [] as MemorySegment[]);
           for (const o of ops) {
@@ -130,6 +130,7 @@ describe('MemoryManager', () => {
           }
           for (const owner of owners) mm.releaseAll(owner);
           expect(mm.availablePages).to.equal(TOTAL);
+          });
         },
       ),
       { numRuns: 150 },

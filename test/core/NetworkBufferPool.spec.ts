@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { BufferPoolError, ConfigurationError, MemoryBudgetError, MemorySegmentError, type LocalBufferPool, type NetworkBuffer } from 'weir';
-import { budget, untrack } from '../support/leaks.js';
+import { budget, untrack, withBudget } from '../support/leaks.js';
 
 const SEG = 1024;
 const withSegments = (n: number) => budget({ network: n * SEG, managed: 0, segmentSize: SEG });
@@ -294,7 +294,7 @@ describe('LocalBufferPool', () => {
       await fc.assert(
         fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 120 }), async (ops) => {
           const TOTAL = 8;
-          const { networkBufferPool: global } = withSegments(TOTAL);
+          await withBudget({ network: TOTAL * SEG, managed: 0, segmentSize: SEG }, async ({ networkBufferPool: global }) => {
           const pools: LocalBufferPool[] = [];
           // Model: each holding is a (buffer, remaining references) pair; a segment id is held at most once.
           const held = new Map<NetworkBuffer, number>();
@@ -368,6 +368,7 @@ describe('LocalBufferPool', () => {
           await Promise.all(pending);
           for (const [buf, refs] of [...held]) for (let i = 0; i < refs; i++) buf.recycle();
           expect(global.numAvailable).to.equal(TOTAL);
+          });
         }),
         { numRuns: 200 },
       );
