@@ -22,7 +22,12 @@ export function fill(dst: usize, value: u8, len: usize): void {
  */
 export function compare(a: usize, b: usize, len: usize): i32 {
   let i: usize = 0;
-  // 16 bytes a step while they are equal; a mismatch is located by the mask.
+  // 64 bytes a step while they are equal, then 16 bytes a step: a mismatch is
+  // located by the lane mask.
+  while (i + 64 <= len) {
+    if (differ64(a + i, b + i)) break;
+    i += 64;
+  }
   while (i + 16 <= len) {
     const eq = i8x16.eq(v128.load(a + i), v128.load(b + i));
     const mask = i8x16.bitmask(eq);
@@ -48,6 +53,15 @@ export function compare(a: usize, b: usize, len: usize): i32 {
     i++;
   }
   return 0;
+}
+
+/** True if the 64 bytes at `a` and `b` differ anywhere. */
+@inline function differ64(a: usize, b: usize): bool {
+  const x0 = v128.xor(v128.load(a), v128.load(b));
+  const x1 = v128.xor(v128.load(a, 16), v128.load(b, 16));
+  const x2 = v128.xor(v128.load(a, 32), v128.load(b, 32));
+  const x3 = v128.xor(v128.load(a, 48), v128.load(b, 48));
+  return v128.any_true(v128.or(v128.or(x0, x1), v128.or(x2, x3)));
 }
 
 /** Exchanges `len` bytes between `a` and `b`; the regions must not overlap. */
@@ -76,6 +90,10 @@ export function swap(a: usize, b: usize, len: usize): void {
 /** Compares two regions for equality only (cheaper than `compare` when order is not needed). */
 export function equals(a: usize, b: usize, len: usize): bool {
   let i: usize = 0;
+  while (i + 64 <= len) {
+    if (differ64(a + i, b + i)) return false;
+    i += 64;
+  }
   while (i + 16 <= len) {
     if (!i8x16.all_true(i8x16.eq(v128.load(a + i), v128.load(b + i)))) return false;
     i += 16;

@@ -33,7 +33,7 @@
  */
 import { BufferPoolError } from '../errors.js';
 import { MemorySegment } from './MemorySegment.js';
-import { NetworkBuffer, type BufferRecycler } from './NetworkBuffer.js';
+import { NetworkBuffer } from './NetworkBuffer.js';
 import type { LinearMemory } from './LinearMemory.js';
 import type { NetworkBufferPool } from './NetworkBufferPool.js';
 
@@ -54,7 +54,7 @@ interface Waiter {
   onAbort: (() => void) | undefined;
 }
 
-export class LocalBufferPool implements BufferRecycler {
+export class LocalBufferPool {
   readonly name: string;
   readonly minSegments: number;
   readonly maxSegments: number;
