@@ -2,3 +2,4 @@
 // Exports take and return numbers only (addresses, ids, lengths, counts).
 export { copy, fill, compare, swap, equals } from "./segments";
 export { heapBase, init, take, give, transfer, available, ownerOf } from "./pools";
+export { compareRecords, skip, valueLength, murmur3, murmurBlocks, murmurFinish } from "./keys";

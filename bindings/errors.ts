@@ -38,3 +38,33 @@ export class BufferPoolError extends WeirError {}
 
 /** Misuse of a MemorySegment: access after release, release by an owner that does not hold it. */
 export class MemorySegmentError extends WeirError {}
+
+/**
+ * A value that its serializer cannot write (or bytes it cannot read): the
+ * message names the field path, the expected type and the value. Nothing
+ * half-written stays behind.
+ */
+export class SerializationError extends WeirError {
+  /** The path of the field at fault, e.g. `items[2].price`; empty for the record itself. */
+  readonly path: string;
+  /** The value at fault (undefined when reading). */
+  readonly value: unknown;
+  /** What is wrong, without the path. */
+  readonly detail: string;
+
+  constructor(detail: string, path: string, value: unknown, options?: { cause?: unknown }) {
+    super(path === '' ? detail : `${path}: ${detail}`, options);
+    this.path = path;
+    this.value = value;
+    this.detail = detail;
+  }
+
+  /** The same error one level up: `segment` is a field name, or `[i]` for an element. */
+  within(segment: string): SerializationError {
+    const path = this.path === '' ? segment : this.path.startsWith('[') ? segment + this.path : `${segment}.${this.path}`;
+    return new SerializationError(this.detail, path, this.value, { cause: this.cause });
+  }
+}
+
+/** A type that cannot do what was asked: a key field of a type without an order, a snapshot that cannot be read. */
+export class TypeInformationError extends WeirError {}

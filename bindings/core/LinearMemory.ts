@@ -3,8 +3,10 @@
  *
  * Layout, in order: the wasm module's static data (below 64 KiB), the owner
  * table (one i32 per segment), the free stack of network segments, the free
- * stack of managed segments, then — aligned to 64 KiB — the segments
- * themselves: `networkSegments` network segments followed by
+ * stack of managed segments, the scratch area (256 KiB: serialization
+ * buffers, comparator descriptors, handed out by a bump allocator and never
+ * freed, so a budget should create a bounded number of them), then —
+ * aligned to 64 KiB — the segments themselves: `networkSegments` network segments followed by
  * `managedSegments` managed ones, each `segmentSize` bytes.
  *
  * Invariants: `WebAssembly.Memory` is created with `initial === maximum`, so
@@ -17,8 +19,11 @@
  * budget after budget can run out of address space (Chromium does, after a
  * few hundred). A budget disposed with everything returned hands its memory
  * and instance back to a small cache, and the next budget of the same size
- * takes them instead of reserving new ones. The tables are re-initialised;
- * stale segment handles of the old budget are all released by then.
+ * takes them instead of reserving new ones (at most 512 MiB are kept). The
+ * memory is zeroed and the tables re-initialised; every segment handle of
+ * the old budget was released by then, but a `Uint8Array` that code kept
+ * from `segment.view()` past its release would now see the new budget's
+ * bytes — views are valid only while their segment is held.
  * @module
  * @internal
  */
@@ -31,6 +36,8 @@ const PAGE = 65536;
 const STATIC_DATA = PAGE;
 /** wasm32 addresses: at most 4 GiB of linear memory. */
 const MAX_PAGES = 65536;
+/** Bytes of the scratch area. */
+export const SCRATCH_BYTES = 256 * 1024;
 
 /** Segment kinds, as the wasm allocator numbers them. */
 export const KIND_NETWORK = 0;
@@ -49,13 +56,17 @@ interface Reservation {
 
 /** Memories of disposed budgets, by page count, for reuse. */
 const cache = new Map<number, Reservation[]>();
-const MAX_CACHED = 8;
-let cachedCount = 0;
+/** At most this many bytes of linear memory are kept for reuse. */
+const MAX_CACHED_BYTES = 512 * 1024 * 1024;
+let cachedBytes = 0;
 
 function reserve(pages: number): Reservation {
   const reused = cache.get(pages)?.pop();
   if (reused !== undefined) {
-    cachedCount--;
+    cachedBytes -= pages * PAGE;
+    // A new budget starts from zeroed memory, whatever the last one left in it
+    // (the module's own static data below STATIC_DATA stays as instantiation set it).
+    new Uint8Array(reused.memory.buffer, STATIC_DATA).fill(0);
     return reused;
   }
   let memory: WebAssembly.Memory;
@@ -82,6 +93,8 @@ export class LinearMemory {
   readonly segmentsBase: number;
   readonly reservedBytes: number;
   private nextTag = 1;
+  private scratchNext: number;
+  private readonly scratchEnd: number;
   private disposed = false;
 
   constructor(segmentSize: number, networkSegments: number, managedSegments: number) {
@@ -89,7 +102,8 @@ export class LinearMemory {
     const ownerTable = STATIC_DATA;
     const networkStack = ownerTable + total * 4;
     const managedStack = networkStack + networkSegments * 4;
-    const tablesEnd = managedStack + managedSegments * 4;
+    const scratch = Math.ceil((managedStack + managedSegments * 4) / 16) * 16;
+    const tablesEnd = scratch + SCRATCH_BYTES;
     const segmentsBase = Math.ceil(tablesEnd / PAGE) * PAGE;
     const reservedBytes = segmentsBase + total * segmentSize;
     const pages = Math.ceil(reservedBytes / PAGE);
@@ -115,6 +129,8 @@ export class LinearMemory {
     this.managedSegments = managedSegments;
     this.segmentsBase = segmentsBase;
     this.reservedBytes = pages * PAGE;
+    this.scratchNext = scratch;
+    this.scratchEnd = scratch + SCRATCH_BYTES;
   }
 
   /** True once the budget was disposed: nothing may use this memory through this object. */
@@ -131,12 +147,29 @@ export class LinearMemory {
     this.disposed = true;
     if (!reusable) return;
     const pages = this.reservedBytes / PAGE;
-    if (cachedCount < MAX_CACHED) {
+    if (cachedBytes + this.reservedBytes <= MAX_CACHED_BYTES) {
       const list = cache.get(pages) ?? [];
       list.push({ memory: this.memory, core: this.core });
       cache.set(pages, list);
-      cachedCount++;
+      cachedBytes += this.reservedBytes;
     }
+  }
+
+  /** Bytes of the scratch area not yet handed out. */
+  get scratchAvailable(): number {
+    return this.scratchEnd - this.scratchNext;
+  }
+
+  /**
+   * Hands out `bytes` of the scratch area (16-byte aligned) for the life of
+   * the budget, or returns -1 if too little is left (callers then fall back to
+   * JS memory).
+   */
+  allocScratch(bytes: number): number {
+    const at = this.scratchNext;
+    if (this.disposed || bytes > this.scratchEnd - at) return -1;
+    this.scratchNext = at + Math.ceil(bytes / 16) * 16;
+    return at;
   }
 
   /** A fresh owner tag for a pool or a managed-memory owner. */

@@ -200,6 +200,9 @@ export class LocalBufferPool {
 
   /** @internal Called by the last `NetworkBuffer.recycle()`. */
   recycleSegment(id: number): void {
+    if (this.memory.owners[id] !== this.tag) {
+      throw new BufferPoolError(`LocalBufferPool "${this.name}": segment #${id} recycled here is not held by this pool`);
+    }
     if (this.destroyed || this.requested > this.currentSize) {
       this.requested--;
       this.global.returnSegment(id, this);

@@ -58,7 +58,8 @@ export class MemoryManager {
 
   /** Pages not held by any owner. */
   get availablePages(): number {
-    return this.memory.core.available(KIND_MANAGED);
+    // A disposed budget's wasm instance may already serve another budget.
+    return this.memory.isDisposed ? 0 : this.memory.core.available(KIND_MANAGED);
   }
 
   /** Pages held by `owner` (all owners if omitted). */

@@ -187,7 +187,7 @@ export class MemorySegment {
   getBytes(offset: number, target: Uint8Array, targetOffset = 0, length = target.length - targetOffset): void {
     this.checkLength(length, 'getBytes');
     const a = this.at(offset, length);
-    if (targetOffset < 0 || targetOffset + length > target.length) {
+    if ((targetOffset | 0) !== targetOffset || targetOffset < 0 || targetOffset + length > target.length) {
       throw new RangeError(`MemorySegment #${this.id}: getBytes target of ${target.length} bytes cannot take ${length} bytes at ${targetOffset}`);
     }
     target.set(this.memory.bytes.subarray(a, a + length), targetOffset);
@@ -197,7 +197,7 @@ export class MemorySegment {
   putBytes(offset: number, source: Uint8Array, sourceOffset = 0, length = source.length - sourceOffset): void {
     this.checkLength(length, 'putBytes');
     const a = this.at(offset, length);
-    if (sourceOffset < 0 || sourceOffset + length > source.length) {
+    if ((sourceOffset | 0) !== sourceOffset || sourceOffset < 0 || sourceOffset + length > source.length) {
       throw new RangeError(`MemorySegment #${this.id}: putBytes source of ${source.length} bytes has no ${length} bytes at ${sourceOffset}`);
     }
     this.memory.bytes.set(source.subarray(sourceOffset, sourceOffset + length), a);

@@ -29,9 +29,8 @@ export interface BufferRecycler {
 export class NetworkBuffer {
   /** The segment holding the bytes. */
   readonly segment: MemorySegment;
-  /** Bytes written so far (Flink's writer index); at most `capacity`. */
-  size = 0;
-  /** Bytes consumed so far by a reader. */
+  private written = 0;
+  /** Bytes consumed so far by a reader (at most `size`). */
   readerIndex = 0;
   private refCount = 1;
   private readonly recycler: BufferRecycler;
@@ -40,6 +39,18 @@ export class NetworkBuffer {
   constructor(segment: MemorySegment, recycler: BufferRecycler) {
     this.segment = segment;
     this.recycler = recycler;
+  }
+
+  /** Bytes written so far (Flink's writer index): an integer from 0 to `capacity`. */
+  get size(): number {
+    return this.written;
+  }
+
+  set size(n: number) {
+    if ((n | 0) !== n || n < 0 || n > this.segment.size) {
+      throw new RangeError(`NetworkBuffer on segment #${this.segment.id}: size must be an integer from 0 to ${this.segment.size}, got ${n}`);
+    }
+    this.written = n;
   }
 
   /** The segment size: the most bytes the buffer can hold. */

@@ -75,7 +75,8 @@ export class NetworkBufferPool {
 
   /** Segments free in the global pool (not held by any local pool). */
   get numAvailable(): number {
-    return this.memory.core.available(KIND_NETWORK);
+    // A disposed budget's wasm instance may already serve another budget.
+    return this.memory.isDisposed ? 0 : this.memory.core.available(KIND_NETWORK);
   }
 
   /** The sum of the live pools' minimums. */

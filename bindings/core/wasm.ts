@@ -27,6 +27,12 @@ export interface CoreExports {
   transfer(id: number, from: number, to: number): number;
   available(kind: number): number;
   ownerOf(id: number): number;
+  compareRecords(program: number, a: number, b: number): number;
+  skip(node: number, at: number): number;
+  valueLength(node: number, at: number): number;
+  murmur3(at: number, len: number, seed: number): number;
+  murmurBlocks(h: number, at: number, len: number): number;
+  murmurFinish(h: number, at: number, len: number, total: number): number;
 }
 
 let compiled: WebAssembly.Module | undefined;

@@ -60,7 +60,7 @@ const page = `<!doctype html>
 <body><div id="mocha"></div>
 <script src="/mocha.js"></script>
 <script type="module">
-  mocha.setup({ ui: 'bdd', reporter: 'spec', timeout: 20000${grep ? `, grep: ${JSON.stringify(grep)}` : ''} });
+  mocha.setup({ ui: 'bdd', reporter: 'spec', timeout: 20000, forbidOnly: ${Boolean(process.env.CI)}${grep ? `, grep: ${JSON.stringify(grep)}` : ''} });
   mocha.color(false);
   try {
     await import('/specs.js');
@@ -98,6 +98,7 @@ const browser = await chromium.launch({
     '--disable-background-networking',
     '--disable-component-update',
     '--disable-sync',
+    '--disable-dev-shm-usage',
   ],
 });
 let result;

@@ -85,12 +85,40 @@ describe('MemoryBudget.dispose', () => {
     expect(fresh!.isReleased).to.equal(true);
   });
 
-  it('thousands of budgets can be created and disposed one after another', () => {
-    for (let i = 0; i < 2000; i++) {
-      const b = MemoryBudget.create({ network: '256kb', managed: '256kb', segmentSize: '4kb' });
-      const pool = b.networkBufferPool.createBufferPool({ min: 1 });
-      pool.requestBuffer()!.recycle();
-      b.dispose();
-    }
+  // These peek at the budget's WebAssembly.Memory, which the public API does not show.
+  const wasmMemoryOf = (b: MemoryBudget) => (b as unknown as { memory: { memory: WebAssembly.Memory } }).memory.memory;
+  const small = { network: '64kb', managed: '64kb', segmentSize: '4kb' };
+
+  it('a clean dispose hands the linear memory to the next budget of the same size, zeroed', () => {
+    const first = MemoryBudget.create(small);
+    const owner = {};
+    const [page] = first.memoryManager.allocatePages(owner, 1);
+    page!.fill(0, 4096, 0xab);
+    first.memoryManager.releaseAll(owner);
+    const reserved = wasmMemoryOf(first);
+    first.dispose();
+    expect(first.networkBufferPool.numAvailable, 'a disposed budget reports nothing free').to.equal(0);
+    const second = budget(small);
+    expect(wasmMemoryOf(second)).to.equal(reserved);
+    const [again] = second.memoryManager.allocatePages(owner, 1);
+    expect(again!.id).to.equal(page!.id);
+    expect([...again!.view(0, 4096)].every((x) => x === 0), 'reused memory is zeroed').to.equal(true);
+    second.memoryManager.releaseAll(owner);
   });
+
+  it('a dispose with a page still out keeps the memory from reuse: the leaked handle cannot reach the next budget', () => {
+    const first = MemoryBudget.create(small);
+    const [leaked] = first.memoryManager.allocatePages({ name: 'leaker' }, 1);
+    const reserved = wasmMemoryOf(first);
+    first.dispose();
+    const second = budget(small);
+    expect(wasmMemoryOf(second)).to.not.equal(reserved);
+    const owner = {};
+    const [page] = second.memoryManager.allocatePages(owner, 1);
+    expect(page!.id).to.equal(leaked!.id);
+    leaked!.fill(0, 4096, 0xff);
+    expect(page!.getUint8(0), 'the new budget is untouched').to.equal(0);
+    second.memoryManager.releaseAll(owner);
+  });
+
 });

@@ -128,6 +128,10 @@ describe('MemorySegment', () => {
       expect(() => seg.putBytes(0, src, 30, 20)).to.throw(RangeError, /putBytes source of 40 bytes has no 20 bytes at 30/);
       expect(() => seg.getBytes(0, dst, 30, 10)).to.throw(RangeError, /getBytes target of 35 bytes/);
       expect(() => seg.getBytes(0, dst, 0, -1)).to.throw(RangeError, /getBytes length must be a non-negative integer/);
+      for (const bad of [Number.NaN, 2.7, -1]) {
+        expect(() => seg.getBytes(0, dst, bad, 4), `targetOffset ${bad}`).to.throw(RangeError, /getBytes target of 35 bytes cannot take 4 bytes/);
+        expect(() => seg.putBytes(0, src, bad, 4), `sourceOffset ${bad}`).to.throw(RangeError, /putBytes source of 40 bytes has no 4 bytes/);
+      }
     });
   });
 

@@ -186,33 +186,47 @@ describe('LocalBufferPool', () => {
   });
 
   it('destroy rejects waiting requests, frees idle segments, and takes in-flight buffers back when recycled', async () => {
-    const { networkBufferPool: global } = withSegments(3);
-    const pool = global.createBufferPool({ min: 2, max: 2, name: 'gate' });
-    const inFlight = pool.requestBuffer()!;
-    pool.requestBuffer()!.recycle();
+    const { networkBufferPool: global } = withSegments(4);
+    const pool = global.createBufferPool({ min: 3, max: 3, name: 'gate' });
+    const inFlight = [pool.requestBuffer()!, pool.requestBuffer()!];
+    pool.requestBuffer()!.recycle(); // one idle segment on the free list
+    const extra = pool.requestBuffer()!; // takes the idle one back
+    extra.recycle();
+    expect([pool.numRequested, pool.numAvailable]).to.deep.equal([3, 1]);
+    const last = pool.requestBuffer()!;
     const waits = [pool.requestBufferAsync(), pool.requestBufferAsync()];
-    // one of the two is served at once by the idle segment
-    const first = await waits[0]!;
-    first.recycle();
-    expect(pool.numAvailable).to.equal(0);
-    const pending = waits[1]!;
-    // drain: wait at most until the pool is destroyed
-    const other = pool.requestBufferAsync();
+    expect(pool.numWaiting).to.equal(2);
     pool.destroy();
-    const outcomes = await Promise.allSettled([pending, other]);
-    const buffers = outcomes.filter((o) => o.status === 'fulfilled').map((o) => (o as PromiseFulfilledResult<NetworkBuffer>).value);
-    const errors = outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason);
-    for (const e of errors) expect(e).to.be.instanceOf(BufferPoolError).with.property('message').match(/"gate" was destroyed while a buffer request was waiting/);
-    expect(buffers.length + errors.length).to.equal(2);
+    const outcomes = await Promise.allSettled(waits);
+    for (const o of outcomes) {
+      expect(o.status).to.equal('rejected');
+      expect((o as PromiseRejectedResult).reason).to.be.instanceOf(BufferPoolError).with.property('message').match(/"gate" was destroyed while a buffer request was waiting/);
+    }
     expect(() => pool.requestBuffer()).to.throw(BufferPoolError, /"gate": requestBuffer after the pool was destroyed/);
     await pool.requestBufferAsync().then(
       () => expect.fail('should reject'),
       (e) => expect(e).to.be.instanceOf(BufferPoolError),
     );
-    expect(() => global.assertAllReturned()).to.throw(BufferPoolError, /"gate" \(destroyed\)/);
-    inFlight.recycle();
-    for (const buf of buffers) buf.recycle();
-    expect(global.numAvailable).to.equal(3);
+    expect(global.numAvailable, 'only in-flight buffers are still out').to.equal(1);
+    expect(() => global.assertAllReturned()).to.throw(BufferPoolError, /"gate" \(destroyed\): 3/);
+    for (const b of [...inFlight, last]) b.recycle();
+    expect(global.numAvailable, 'recycled after destroy: back to the global pool').to.equal(4);
+  });
+
+  it('when a pool grows, its waiting requests are all served from the global pool, oldest first', async () => {
+    const { networkBufferPool: global } = withSegments(8);
+    const a = global.createBufferPool({ min: 2, max: 8, name: 'a' });
+    const b = global.createBufferPool({ min: 4, max: 4, name: 'b' });
+    expect(a.numBuffers).to.equal(4);
+    const held = Array.from({ length: 4 }, () => a.requestBuffer()!);
+    const order: number[] = [];
+    const waits = [0, 1, 2].map((i) => a.requestBufferAsync().then((buf) => (order.push(i), buf)));
+    b.destroy(); // a may now hold 8: three waiters, three free segments
+    const got = await Promise.all(waits);
+    expect(order).to.deep.equal([0, 1, 2]);
+    expect(a.numWaiting).to.equal(0);
+    for (const x of [...held, ...got]) x.recycle();
+    a.destroy();
   });
 
   it('refuses a double recycle and access after recycle, naming the segment and the pool', () => {
@@ -263,6 +277,10 @@ describe('LocalBufferPool', () => {
     expect(buf.size).to.equal(0);
     buf.segment.putInt32(0, 1);
     buf.size = 4;
+    for (const bad of [-1, SEG + 1, 1.5, Number.NaN]) {
+      expect(() => (buf.size = bad)).to.throw(RangeError, new RegExp(`size must be an integer from 0 to ${SEG}, got ${bad}`));
+    }
+    expect(buf.size).to.equal(4);
     buf.recycle();
     const again = pool.requestBuffer()!;
     expect(again.size, 'a new buffer starts empty').to.equal(0);
@@ -364,6 +382,8 @@ describe('LocalBufferPool', () => {
             }
             await tick();
           }
+          check();
+          for (const p of pools) expect(p.numWaiting, 'a waiter left although every buffer was returned').to.equal(0);
           for (const p of pools) p.destroy();
           await Promise.all(pending);
           for (const [buf, refs] of [...held]) for (let i = 0; i < refs; i++) buf.recycle();
