@@ -125,6 +125,10 @@ export function skip(node: usize, at: usize): usize {
   }
 }
 
+@inline function nullRank(flag: u8): i32 {
+  return flag == 0 ? 0 : flag == 2 ? 1 : 2;
+}
+
 @inline function sign<T>(a: T, b: T): i32 {
   return i32(a > b) - i32(a < b);
 }
@@ -187,14 +191,12 @@ function compareNode(node: usize): i32 {
       return sign<u32>(la, lb);
     }
     case T_NULLABLE: {
-      const fa = load<u8>(a) == 1;
-      const fb = load<u8>(b) == 1;
+      // Flags: 0 null, 2 undefined, 1 value; order null < undefined < value.
+      const ra = nullRank(load<u8>(a));
+      const rb = nullRank(load<u8>(b));
       pa += 1; pb += 1;
-      if (fa && fb) return compareNode(child(node, 0));
-      const c = child(node, 0);
-      if (fa) pa = skip(c, pa);
-      if (fb) pb = skip(c, pb);
-      return i32(fa) - i32(fb); // absent (null or undefined) sorts first
+      if (ra == 2 && rb == 2) return compareNode(child(node, 0));
+      return sign<i32>(ra, rb);
     }
     case T_COMPOSITE: {
       const n = load<i32>(node, 8);

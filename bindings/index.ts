@@ -15,3 +15,25 @@ export type { NetworkBufferPoolUsage, LocalBufferPoolUsage } from './core/Networ
 export { LocalBufferPool } from './core/LocalBufferPool.js';
 export type { LocalBufferPoolOptions } from './core/LocalBufferPool.js';
 export { MemoryManager } from './core/MemoryManager.js';
+export { SerializationError, TypeInformationError } from './errors.js';
+export { Types, type TypeOf } from './types/Types.js';
+export { TypeInformation } from './types/TypeInformation.js';
+export type { TypeKind, TypeDescriptor, PrimitiveArrayName } from './types/TypeInformation.js';
+export { BasicTypeInfo } from './types/BasicTypeInfo.js';
+export { ObjectTypeInfo, TupleTypeInfo } from './types/CompositeTypeInfo.js';
+export { ListTypeInfo, MapTypeInfo, NullableTypeInfo, PrimitiveArrayTypeInfo, EnumTypeInfo } from './types/ContainerTypeInfo.js';
+export { GenericTypeInfo } from './types/GenericTypeInfo.js';
+export { TypeSerializer } from './types/TypeSerializer.js';
+export { DataOutputSerializer } from './types/DataOutputSerializer.js';
+export { DataInputDeserializer } from './types/DataInputDeserializer.js';
+export { RecordSerializer } from './types/RecordSerializer.js';
+export { RecordDeserializer } from './types/RecordDeserializer.js';
+export { TypeComparator, SerializedComparator, type KeyField, type TypeComparatorOptions } from './types/TypeComparator.js';
+export { writeTypeSnapshot, readTypeSnapshot, resolveSchemaCompatibility, type SchemaCompatibility } from './types/TypeSerializerSnapshot.js';
+export {
+  KeyHasher,
+  DEFAULT_MAX_PARALLELISM,
+  computeKeyGroupForKeyHash,
+  computeOperatorIndexForKeyGroup,
+  computeKeyGroupRangeForOperatorIndex,
+} from './types/KeyGroupRangeAssignment.js';
