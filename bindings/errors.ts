@@ -61,7 +61,7 @@ export class SerializationError extends WeirError {
 
   /** The same error one level up: `segment` is a field name, or `[i]` for an element. */
   within(segment: string): SerializationError {
-    const path = this.path === '' ? segment : this.path.startsWith('[') ? segment + this.path : `${segment}.${this.path}`;
+    const path = this.path === '' ? segment : /^[[{]/.test(this.path) ? segment + this.path : `${segment}.${this.path}`;
     return new SerializationError(this.detail, path, this.value, { cause: this.cause });
   }
 }
