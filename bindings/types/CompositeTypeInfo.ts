@@ -17,6 +17,10 @@ function compositeKeyOps<T>(types: TypeInformation[], get: (record: T, i: number
   const ops = types.map((t) => t.keyOps());
   if (ops.some((o) => o === undefined)) return undefined;
   const all = ops as KeyOps<unknown>[];
+  // A key whose normalized key does not decide its order must be the last one in
+  // the normalized key: bytes of later keys after it would outrank its tie-break.
+  const cut = all.findIndex((o) => !o.normalizedKeyDecides);
+  const used = cut < 0 ? all : all.slice(0, cut + 1);
   return {
     compare(a, b) {
       for (let i = 0; i < all.length; i++) {
@@ -25,12 +29,12 @@ function compositeKeyOps<T>(types: TypeInformation[], get: (record: T, i: number
       }
       return 0;
     },
-    normalizedKeyLength: all.reduce((n, o) => n + o.normalizedKeyLength, 0),
-    normalizedKeyDecides: all.every((o) => o.normalizedKeyDecides),
+    normalizedKeyLength: used.reduce((n, o) => n + o.normalizedKeyLength, 0),
+    normalizedKeyDecides: cut < 0,
     putNormalizedKey(value, bytes, offset, n) {
-      for (let i = 0; i < all.length && n > 0; i++) {
-        const w = Math.min(n, all[i]!.normalizedKeyLength);
-        all[i]!.putNormalizedKey(get(value, i), bytes, offset, w);
+      for (let i = 0; i < used.length && n > 0; i++) {
+        const w = Math.min(n, used[i]!.normalizedKeyLength);
+        used[i]!.putNormalizedKey(get(value, i), bytes, offset, w);
         offset += w;
         n -= w;
       }

@@ -10,9 +10,9 @@
  * ("truncated record") instead of returning garbage.
  */
 import { SerializationError } from '../errors.js';
+import { decodeUtf8 } from './utf8.js';
 
 const TWO_32 = 4294967296;
-const decoder = new TextDecoder('utf-8');
 
 export class DataInputDeserializer {
   /** @internal */
@@ -165,16 +165,16 @@ export class DataInputDeserializer {
     const start = this.position;
     this.position += n;
     if (header & 1) return decodeWtf8(b, start, start + n);
-    if (n <= 24) {
+    if (n <= 8) {
       let s = '';
       for (let i = start; i < start + n; i++) {
         const c = b[i]!;
-        if (c >= 0x80) return decoder.decode(b.subarray(start, start + n));
+        if (c >= 0x80) return decodeUtf8(b, start, start + n);
         s += String.fromCharCode(c);
       }
       return s;
     }
-    return decoder.decode(b.subarray(start, start + n));
+    return decodeUtf8(b, start, start + n);
   }
 }
 

@@ -28,9 +28,9 @@
  * ```
  */
 import { SerializationError } from '../errors.js';
+import { encodeUtf8Into } from './utf8.js';
 
 const TWO_32 = 4294967296;
-const encoder = new TextEncoder();
 
 export class DataOutputSerializer {
   /** @internal The bytes the buffer lives in (all of linear memory, or a JS array). */
@@ -209,18 +209,20 @@ export class DataOutputSerializer {
     if (this.position + headerWidth + max > this.capacity) this.grow(headerWidth + max);
     const b = this.bytes;
     const start = this.base + this.position + headerWidth;
-    let i = 0;
-    for (; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x80) break;
-      b[start + i] = c;
-    }
-    let length = i;
+    let length = 0;
     let wtf8 = 0;
-    if (i < n) {
-      if (n - i > 64 && isWellFormed(s)) {
-        length += encoder.encodeInto(i === 0 ? s : s.slice(i), b.subarray(start + i, start + max)).written;
-      } else {
+    if (n > 24 && isWellFormed(s)) {
+      length = encodeUtf8Into(s, b, start, max);
+    } else {
+      // Short strings: a JS loop beats any native call while they are ASCII.
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        b[start + i] = c;
+      }
+      length = i;
+      if (i < n) {
         const r = encodeWtf8(s, i, b, start + i);
         length += r & 0x7fffffff;
         wtf8 = r < 0 ? 1 : 0;

@@ -41,7 +41,7 @@ export type KeyField =
 
 /** Options of a comparator. */
 export interface TypeComparatorOptions {
-  /** Bytes of the normalized key (default: what the keys need, at most 16). */
+  /** Bytes of the normalized key (default: what the keys need, at most 16; never more than they need). */
   normalizedKeyBytes?: number;
 }
 
@@ -66,6 +66,7 @@ export class TypeComparator<T> {
   readonly type: TypeInformation<T>;
   /** @internal */
   readonly keys: ResolvedKey[];
+  private readonly normalizedKeys: ResolvedKey[];
   /** Bytes of the normalized key this comparator writes. */
   readonly normalizedKeyLength: number;
   /** True if equal normalized keys do not mean equal keys (a full comparison is needed on a tie). */
@@ -76,13 +77,17 @@ export class TypeComparator<T> {
     if (!(type instanceof TypeInformation)) throw new TypeInformationError(`TypeComparator takes a TypeInformation, got ${String(type)}`);
     this.type = type;
     this.keys = keys === undefined || keys.length === 0 ? [this.resolve([], false)] : keys.map((k) => this.resolveSpec(k));
-    const natural = this.keys.reduce((n, k) => n + k.ops.normalizedKeyLength, 0);
+    // Keys up to and including the first whose normalized key does not decide its order:
+    // bytes of later keys after a tie-breaking one would outrank the tie-break.
+    const cut = this.keys.findIndex((k) => !k.ops.normalizedKeyDecides);
+    this.normalizedKeys = cut < 0 ? this.keys : this.keys.slice(0, cut + 1);
+    const natural = this.normalizedKeys.reduce((n, k) => n + k.ops.normalizedKeyLength, 0);
     const wanted = options.normalizedKeyBytes ?? Math.min(natural, DEFAULT_NORMALIZED_KEY_BYTES);
     if (!Number.isInteger(wanted) || wanted < 0 || wanted > 256) {
       throw new TypeInformationError(`TypeComparator: normalizedKeyBytes must be an integer from 0 to 256, got ${String(wanted)}`);
     }
-    this.normalizedKeyLength = wanted;
-    this.isNormalizedKeyPrefixOnly = !(wanted >= natural && this.keys.every((k) => k.ops.normalizedKeyDecides));
+    this.normalizedKeyLength = Math.min(wanted, natural); // bytes past what the keys fill would always be 0
+    this.isNormalizedKeyPrefixOnly = !(wanted >= natural && cut < 0);
   }
 
   private resolveSpec(spec: KeyField): ResolvedKey {
@@ -137,7 +142,7 @@ export class TypeComparator<T> {
   putNormalizedKey(record: T, bytes: Uint8Array, offset: number): void {
     let left = this.normalizedKeyLength;
     let at = offset;
-    for (const k of this.keys) {
+    for (const k of this.normalizedKeys) {
       if (left === 0) break;
       const n = Math.min(left, k.ops.normalizedKeyLength);
       k.ops.putNormalizedKey(k.get(record), bytes, at, n);

@@ -237,6 +237,19 @@ describe('TypeComparator', () => {
     b.memoryManager.releaseAll(owner);
   });
 
+  it('a key whose normalized key cannot decide (a string) ends the normalized key: later keys do not outrank its tie-break', () => {
+    const cmp = new TypeComparator(Types.TUPLE([Types.STRING, Types.INT]), [0, 1], { normalizedKeyBytes: 24 });
+    expect(cmp.normalizedKeyLength).to.equal(16);
+    const a = new Uint8Array(16);
+    const b = new Uint8Array(16);
+    cmp.putNormalizedKey(['', 0], a, 0);
+    cmp.putNormalizedKey(['\u0000', -1], b, 0);
+    expect([...a]).to.deep.equal([...b]); // equal prefixes: the full comparison decides
+    expect(cmp.compare(['', 0], ['\u0000', -1])).to.be.below(0);
+    const whole = new TypeComparator(Types.TUPLE([Types.STRING, Types.INT]));
+    expect(whole.normalizedKeyLength).to.equal(16);
+  });
+
   it('a normalized key of fixed-size keys that fits decides the order; one that is cut, or holds a string, does not', () => {
     const Pt = Types.TUPLE([Types.INT, Types.LONG]);
     expect(new TypeComparator(Pt).isNormalizedKeyPrefixOnly).to.equal(false);
