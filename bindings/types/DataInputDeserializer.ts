@@ -10,7 +10,7 @@
  * ("truncated record") instead of returning garbage.
  */
 import { SerializationError } from '../errors.js';
-import { decodeUtf8 } from './utf8.js';
+import { decodeUtf8, nativeView, type NativeView } from './utf8.js';
 
 const TWO_32 = 4294967296;
 
@@ -19,6 +19,8 @@ export class DataInputDeserializer {
   bytes: Uint8Array = new Uint8Array(0);
   /** @internal */
   dv: DataView = new DataView(this.bytes.buffer);
+  /** @internal A Node Buffer over `bytes`, for its native UTF-8 decoder. */
+  native: NativeView | undefined = undefined;
   /** Read position, relative to the start of `bytes`. */
   position = 0;
   /** End of the readable range, relative to the start of `bytes`. */
@@ -33,6 +35,7 @@ export class DataInputDeserializer {
     if (bytes.buffer !== this.bytes.buffer || bytes.byteOffset !== this.bytes.byteOffset) {
       this.bytes = bytes;
       this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      this.native = nativeView(bytes);
     }
     this.position = offset;
     this.end = offset + length;
@@ -165,15 +168,7 @@ export class DataInputDeserializer {
     const start = this.position;
     this.position += n;
     if (header & 1) return decodeWtf8(b, start, start + n);
-    if (n <= 8) {
-      let s = '';
-      for (let i = start; i < start + n; i++) {
-        const c = b[i]!;
-        if (c >= 0x80) return decodeUtf8(b, start, start + n);
-        s += String.fromCharCode(c);
-      }
-      return s;
-    }
+    if (this.native !== undefined) return this.native.utf8Slice(start, start + n);
     return decodeUtf8(b, start, start + n);
   }
 }

@@ -15,6 +15,18 @@ const nativeWrite = typeof proto?.utf8Write === 'function' ? (proto.utf8Write as
 const decoder = new TextDecoder('utf-8');
 const encoder = new TextEncoder();
 
+/** A view with a native `utf8Slice` method (a Node Buffer) over the same bytes, where the platform has one. */
+export interface NativeView {
+  utf8Slice(start: number, end: number): string;
+}
+
+const NodeBuffer = (globalThis as { Buffer?: { from(b: ArrayBufferLike, offset: number, length: number): NativeView } }).Buffer;
+
+/** A Node Buffer over the bytes of `bytes` (no copy), or undefined outside Node. */
+export function nativeView(bytes: Uint8Array): NativeView | undefined {
+  return NodeBuffer === undefined || nativeSlice === undefined ? undefined : NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 /** Decodes valid UTF-8 in `bytes[start, end)`. */
 export const decodeUtf8: (bytes: Uint8Array, start: number, end: number) => string =
   nativeSlice !== undefined
