@@ -32,7 +32,7 @@ export class DataInputDeserializer {
 
   /** Reads `length` bytes of `bytes` from `offset`, without copying. */
   setBuffer(bytes: Uint8Array, offset = 0, length = bytes.length - offset): void {
-    if (bytes.buffer !== this.bytes.buffer || bytes.byteOffset !== this.bytes.byteOffset) {
+    if (bytes !== this.bytes) {
       this.bytes = bytes;
       this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       this.native = nativeView(bytes);
