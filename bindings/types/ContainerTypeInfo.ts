@@ -145,7 +145,7 @@ export class NullableTypeInfo<T> extends TypeInformation<T | null | undefined> {
 }
 
 
-type TypedArray =
+export type TypedArray =
   | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array
   | Float32Array | Float64Array | BigInt64Array | BigUint64Array;
 
