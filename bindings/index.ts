@@ -37,3 +37,4 @@ export {
   computeOperatorIndexForKeyGroup,
   computeKeyGroupRangeForOperatorIndex,
 } from './types/KeyGroupRangeAssignment.js';
+export { KeyPointerSorter, type KeyPointerSorterOptions } from './sort/KeyPointerSorter.js';

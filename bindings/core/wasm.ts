@@ -33,6 +33,14 @@ export interface CoreExports {
   murmur3(at: number, len: number, seed: number): number;
   murmurBlocks(h: number, at: number, len: number): number;
   murmurFinish(h: number, at: number, len: number, total: number): number;
+  sortSetup(pageTable: number, shift: number, sizeLog2: number, keyLength: number, program: number, stable: number): void;
+  sortIndex(count: number): void;
+  isSorted(count: number): number;
+  compareAt(i: number, j: number): number;
+  mergeSetup(heap: number, keyTable: number, k: number, program: number): void;
+  mergeTop(): number;
+  mergeAdvance(address: number): void;
+  mergeRemoveTop(): void;
 }
 
 let compiled: WebAssembly.Module | undefined;

@@ -63,6 +63,19 @@ export class DataOutputSerializer {
     this.dv = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
   }
 
+  /**
+   * @internal Writes from now on into `capacity` bytes of `bytes` at `base`
+   * (position 0), e.g. straight into a sort buffer's page; a value that
+   * outgrows it moves to JS memory as usual.
+   */
+  retarget(bytes: Uint8Array, base: number, capacity: number): void {
+    if (bytes !== this.bytes) this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.bytes = bytes;
+    this.base = base;
+    this.capacity = capacity;
+    this.position = 0;
+  }
+
   /** True while the bytes are in WebAssembly linear memory (not moved to JS memory by a large record). */
   get inLinearMemory(): boolean {
     return this.base !== 0;

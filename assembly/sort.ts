@@ -1,0 +1,223 @@
+// The key+pointer sort (Flink's NormalizedKeySorter, seed §6 "排序").
+//
+// Index entries live in pages of linear memory listed in a page table:
+// entry i is at table[i >> entryShift] + ((i & mask) << entrySizeLog2), and
+// holds [record address u32][sequence u32][normalized key, nkLen bytes].
+// Sorting compares normalized keys as unsigned bytes and swaps whole
+// entries; only when two keys tie and the key does not decide the order is
+// the comparator program (keys.ts) run on the two records. Quicksort with
+// median-of-3 and insertion sort below 13 entries, heapsort when recursion
+// gets too deep. Nothing allocates.
+//
+// The merge heap orders the current records of k sorted runs for a k-way
+// merge: heap of run numbers, keyed by the record address of each run.
+
+import { compareRecords } from "./keys";
+
+let table: usize = 0;
+let entryShift: u32 = 0;
+let entryMask: u32 = 0;
+let entrySizeLog2: u32 = 0;
+let entrySize: usize = 0;
+let nkLen: usize = 0;
+let program: usize = 0;
+let stable: bool = false;
+
+/** Configures the index the next calls work on. `prog` is 0 when normalized keys decide the order. */
+export function sortSetup(pageTable: usize, shift: u32, sizeLog2: u32, keyLength: usize, prog: usize, isStable: bool): void {
+  table = pageTable;
+  entryShift = shift;
+  entryMask = (1 << shift) - 1;
+  entrySizeLog2 = sizeLog2;
+  entrySize = <usize>1 << sizeLog2;
+  nkLen = keyLength;
+  program = prog;
+  stable = isStable;
+}
+
+/** The address of entry `i`. */
+@inline export function entry(i: u32): usize {
+  return <usize>load<u32>(table + (<usize>(i >> entryShift) << 2)) + (<usize>(i & entryMask) << entrySizeLog2);
+}
+
+/** Compares the normalized keys at `a` and `b` as big-endian unsigned bytes. */
+@inline function compareKeys(a: usize, b: usize): i32 {
+  let i: usize = 0;
+  while (i + 8 <= nkLen) {
+    const x = bswap<u64>(load<u64>(a + i));
+    const y = bswap<u64>(load<u64>(b + i));
+    if (x != y) return x < y ? -1 : 1;
+    i += 8;
+  }
+  while (i < nkLen) {
+    const x = load<u8>(a + i);
+    const y = load<u8>(b + i);
+    if (x != y) return x < y ? -1 : 1;
+    i++;
+  }
+  return 0;
+}
+
+function compareEntries(a: usize, b: usize): i32 {
+  let c = compareKeys(a + 8, b + 8);
+  if (c != 0) return c;
+  if (program != 0) {
+    c = compareRecords(program, <usize>load<u32>(a), <usize>load<u32>(b));
+    if (c != 0) return c;
+  }
+  if (stable) {
+    const x = load<u32>(a, 4);
+    const y = load<u32>(b, 4);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  return 0;
+}
+
+/** Compares entries `i` and `j`. */
+export function compareAt(i: u32, j: u32): i32 {
+  return compareEntries(entry(i), entry(j));
+}
+
+function swapAt(i: u32, j: u32): void {
+  const a = entry(i);
+  const b = entry(j);
+  let k: usize = 0;
+  while (k < entrySize) {
+    const x = v128.load(a + k);
+    v128.store(a + k, v128.load(b + k));
+    v128.store(b + k, x);
+    k += 16;
+  }
+}
+
+function insertionSort(lo: u32, hi: u32): void {
+  for (let i = lo + 1; i < hi; i++) {
+    for (let j = i; j > lo && compareAt(j - 1, j) > 0; j--) swapAt(j - 1, j);
+  }
+}
+
+function siftDown(lo: u32, root: u32, n: u32): void {
+  while (true) {
+    let child = (root << 1) + 1;
+    if (child >= n) return;
+    if (child + 1 < n && compareAt(lo + child, lo + child + 1) < 0) child++;
+    if (compareAt(lo + root, lo + child) >= 0) return;
+    swapAt(lo + root, lo + child);
+    root = child;
+  }
+}
+
+function heapSort(lo: u32, hi: u32): void {
+  const n = hi - lo;
+  for (let i = n / 2; i > 0; i--) siftDown(lo, i - 1, n);
+  for (let end = n - 1; end > 0; end--) {
+    swapAt(lo, lo + end);
+    siftDown(lo, 0, end);
+  }
+}
+
+function quickSort(lo: u32, hi: u32, depth: i32): void {
+  while (hi - lo > 12) {
+    if (depth == 0) {
+      heapSort(lo, hi);
+      return;
+    }
+    depth--;
+    // Median of three moved to lo: the pivot.
+    const mid = lo + ((hi - lo) >> 1);
+    const last = hi - 1;
+    if (compareAt(mid, lo) < 0) swapAt(mid, lo);
+    if (compareAt(last, mid) < 0) {
+      swapAt(last, mid);
+      if (compareAt(mid, lo) < 0) swapAt(mid, lo);
+    }
+    swapAt(lo, mid);
+    // Partition around entry lo; scans stop on equal keys, so many equal keys still split evenly.
+    let i = lo;
+    let j = hi;
+    while (true) {
+      while (compareAt(++i, lo) < 0) if (i == last) break;
+      while (compareAt(lo, --j) < 0) if (j == lo) break;
+      if (i >= j) break;
+      swapAt(i, j);
+    }
+    swapAt(lo, j);
+    // Recurse into the smaller side, loop on the larger.
+    if (j - lo < hi - j - 1) {
+      quickSort(lo, j, depth);
+      lo = j + 1;
+    } else {
+      quickSort(j + 1, hi, depth);
+      hi = j;
+    }
+  }
+  insertionSort(lo, hi);
+}
+
+/** Sorts entries [0, count). */
+export function sortIndex(count: u32): void {
+  if (count < 2) return;
+  const depth = 2 * (32 - clz<u32>(count));
+  quickSort(0, count, depth);
+}
+
+/** True if entries [0, count) are in order. */
+export function isSorted(count: u32): bool {
+  for (let i: u32 = 1; i < count; i++) if (compareAt(i - 1, i) > 0) return false;
+  return true;
+}
+
+// The merge heap: `heap` holds run numbers, `keys[run]` the address of that run's current record.
+let heap: usize = 0;
+let keys: usize = 0;
+let heapSize: u32 = 0;
+let mergeProgram: usize = 0;
+
+@inline function heapLess(x: u32, y: u32): bool {
+  const c = compareRecords(mergeProgram, <usize>load<u32>(keys + (<usize>x << 2)), <usize>load<u32>(keys + (<usize>y << 2)));
+  return c < 0 || (c == 0 && x < y); // earlier runs first: a stable merge
+}
+
+function heapSift(i: u32): void {
+  while (true) {
+    const l = (i << 1) + 1;
+    if (l >= heapSize) return;
+    let m = l;
+    const ml = load<u32>(heap + (<usize>l << 2));
+    if (l + 1 < heapSize && heapLess(load<u32>(heap + (<usize>(l + 1) << 2)), ml)) m = l + 1;
+    const mi = load<u32>(heap + (<usize>m << 2));
+    const ii = load<u32>(heap + (<usize>i << 2));
+    if (!heapLess(mi, ii)) return;
+    store<u32>(heap + (<usize>m << 2), ii);
+    store<u32>(heap + (<usize>i << 2), mi);
+    i = m;
+  }
+}
+
+/** Builds a heap of runs 0..k-1 whose current record addresses are at `keyTable`. */
+export function mergeSetup(heapAddr: usize, keyTable: usize, k: u32, prog: usize): void {
+  heap = heapAddr;
+  keys = keyTable;
+  heapSize = k;
+  mergeProgram = prog;
+  for (let i: u32 = 0; i < k; i++) store<u32>(heap + (<usize>i << 2), i);
+  for (let i = k / 2; i > 0; i--) heapSift(i - 1);
+}
+
+/** The run whose current record is smallest, or -1 when all runs are done. */
+export function mergeTop(): i32 {
+  return heapSize == 0 ? -1 : <i32>load<u32>(heap);
+}
+
+/** The top run moved on: its new current record is at `address`. */
+export function mergeAdvance(address: usize): void {
+  store<u32>(keys + (<usize>load<u32>(heap) << 2), <u32>address);
+  heapSift(0);
+}
+
+/** The top run is exhausted. */
+export function mergeRemoveTop(): void {
+  heapSize--;
+  store<u32>(heap, load<u32>(heap + (<usize>heapSize << 2)));
+  heapSift(0);
+}
