@@ -68,3 +68,6 @@ export class SerializationError extends WeirError {
 
 /** A type that cannot do what was asked: a key field of a type without an order, a snapshot that cannot be read. */
 export class TypeInformationError extends WeirError {}
+
+/** Spilling to disk failed: the temporary directory is missing, the disk is full, a run file is cut short. */
+export class SpillError extends WeirError {}

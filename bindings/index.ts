@@ -38,3 +38,6 @@ export {
   computeKeyGroupRangeForOperatorIndex,
 } from './types/KeyGroupRangeAssignment.js';
 export { KeyPointerSorter, type KeyPointerSorterOptions } from './sort/KeyPointerSorter.js';
+export { ExternalSorter, type ExternalSorterOptions, type ExternalSortStats } from './sort/ExternalSorter.js';
+export { nodeSpillFileSystem, type SpillFileSystem } from './sort/SpillFileSystem.js';
+export { SpillError } from './errors.js';

@@ -1,0 +1,71 @@
+// A SpillFileSystem in memory, so that spilling runs the same in Node and in
+// the browser; it can be told to fail like a full disk.
+import type { SpillFileSystem } from 'weir';
+
+export class MemoryFileSystem implements SpillFileSystem {
+  readonly files = new Map<string, Uint8Array[]>();
+  readonly dirs = new Set<string>();
+  private readonly open_ = new Map<number, { path: string; read: number; chunk: number }>();
+  private nextFd = 3;
+  private nextDir = 0;
+  /** Bytes written before writes fail with ENOSPC (Infinity: never). */
+  diskBytes = Number.POSITIVE_INFINITY;
+  written = 0;
+
+  makeTempDir(parent: string | undefined, prefix: string): string {
+    if (parent !== undefined && parent !== '/tmp') throw Object.assign(new Error(`ENOENT: no such file or directory, mkdtemp '${parent}/${prefix}XXXXXX'`), { code: 'ENOENT' });
+    const dir = `/tmp/${prefix}${this.nextDir++}`;
+    this.dirs.add(dir);
+    return dir;
+  }
+  join(dir: string, name: string): string {
+    return `${dir}/${name}`;
+  }
+  open(path: string, mode: 'w' | 'r'): number {
+    if (mode === 'w') this.files.set(path, []);
+    else if (!this.files.has(path)) throw new Error(`ENOENT: ${path}`);
+    const fd = this.nextFd++;
+    this.open_.set(fd, { path, read: 0, chunk: 0 });
+    return fd;
+  }
+  write(fd: number, bytes: Uint8Array, offset: number, length: number): number {
+    if (this.written + length > this.diskBytes) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    this.written += length;
+    this.files.get(this.open_.get(fd)!.path)!.push(bytes.slice(offset, offset + length));
+    return length;
+  }
+  read(fd: number, bytes: Uint8Array, offset: number, length: number): number {
+    const f = this.open_.get(fd)!;
+    const chunks = this.files.get(f.path)!;
+    let n = 0;
+    while (n < length && f.chunk < chunks.length) {
+      const c = chunks[f.chunk]!;
+      const take = Math.min(length - n, c.length - f.read);
+      bytes.set(c.subarray(f.read, f.read + take), offset + n);
+      n += take;
+      f.read += take;
+      if (f.read === c.length) {
+        f.chunk++;
+        f.read = 0;
+      }
+    }
+    return n;
+  }
+  close(fd: number): void {
+    this.open_.delete(fd);
+  }
+  remove(path: string): void {
+    this.files.delete(path);
+  }
+  removeDir(dir: string): void {
+    for (const p of [...this.files.keys()]) if (p.startsWith(`${dir}/`)) this.files.delete(p);
+    this.dirs.delete(dir);
+  }
+  /** Files and directories still there. */
+  get leftovers(): number {
+    return this.files.size + this.dirs.size;
+  }
+  get openFiles(): number {
+    return this.open_.size;
+  }
+}
