@@ -3,4 +3,4 @@
 export { copy, fill, compare, swap, equals } from "./segments";
 export { heapBase, init, take, give, transfer, available, ownerOf } from "./pools";
 export { compareRecords, skip, valueLength, murmur3, murmurBlocks, murmurFinish } from "./keys";
-export { sortSetup, sortIndex, isSorted, compareAt, mergeSetup, mergeTop, mergeAdvance, mergeRemoveTop } from "./sort";
+export { sortSetup, sortIndex, isSorted, compareAt, mergeSetup, mergeTop, mergeAdvance, mergeRemoveTop, radixSortU64, radixSortIndex, sortTies } from "./sort";

@@ -161,6 +161,68 @@ export function sortIndex(count: u32): void {
   quickSort(0, count, depth);
 }
 
+@inline function entryIn(pageTable: usize, i: u32): usize {
+  return <usize>load<u32>(pageTable + (<usize>(i >> entryShift) << 2)) + (<usize>(i & entryMask) << entrySizeLog2);
+}
+
+const COUNTS: usize = memory.data(256 * 4, 16);
+
+/**
+ * Sorts entries [0, count) by their normalized keys with an LSD radix sort,
+ * one byte a pass from the last, moving entries between the index pages and
+ * the pages of `tmpTable` (as many as the index has); passes where every key
+ * has the same byte are skipped. Stable. Returns 1 if the result ended up in
+ * the `tmpTable` pages (the caller swaps the tables), else 0.
+ */
+export function radixSortIndex(count: u32, tmpTable: usize): i32 {
+  let src = table;
+  let dst = tmpTable;
+  let swapped = 0;
+  for (let byte = <i32>nkLen - 1; byte >= 0; byte--) {
+    const at = <usize>(8 + byte);
+    memory.fill(COUNTS, 0, 256 * 4);
+    for (let i: u32 = 0; i < count; i++) {
+      const d = <usize>load<u8>(entryIn(src, i) + at) << 2;
+      store<u32>(COUNTS + d, load<u32>(COUNTS + d) + 1);
+    }
+    let sum: u32 = 0;
+    let single = false;
+    for (let d: usize = 0; d < 256; d++) {
+      const c = load<u32>(COUNTS + (d << 2));
+      if (c == count) single = true;
+      store<u32>(COUNTS + (d << 2), sum);
+      sum += c;
+    }
+    if (single) continue;
+    for (let i: u32 = 0; i < count; i++) {
+      const e = entryIn(src, i);
+      const d = <usize>load<u8>(e + at) << 2;
+      const to = load<u32>(COUNTS + d);
+      store<u32>(COUNTS + d, to + 1);
+      const t = entryIn(dst, to);
+      for (let k: usize = 0; k < entrySize; k += 16) v128.store(t + k, v128.load(e + k));
+    }
+    const x = src;
+    src = dst;
+    dst = x;
+    swapped ^= 1;
+  }
+  table = src;
+  return swapped;
+}
+
+/** After a radix sort by normalized key: sorts each run of equal keys with the full comparison. */
+export function sortTies(count: u32): void {
+  let i: u32 = 0;
+  while (i < count) {
+    let j = i + 1;
+    const a = entry(i) + 8;
+    while (j < count && compareKeys(a, entry(j) + 8) == 0) j++;
+    if (j - i > 1) quickSort(i, j, 2 * (32 - clz<u32>(j - i)));
+    i = j;
+  }
+}
+
 /** True if entries [0, count) are in order. */
 export function isSorted(count: u32): bool {
   for (let i: u32 = 1; i < count; i++) if (compareAt(i - 1, i) > 0) return false;
@@ -220,4 +282,35 @@ export function mergeRemoveTop(): void {
   heapSize--;
   store<u32>(heap, load<u32>(heap + (<usize>heapSize << 2)));
   heapSift(0);
+}
+
+// A plain LSD radix sort of u64 keys, 8 bits a pass: the ceiling the
+// key+pointer sort is measured against (bench/sort). `tmp` holds n keys and
+// `counts` 256 u32s.
+export function radixSortU64(keysAddr: usize, tmp: usize, counts: usize, n: u32): void {
+  let src = keysAddr;
+  let dst = tmp;
+  for (let shift: u64 = 0; shift < 64; shift += 8) {
+    memory.fill(counts, 0, 256 * 4);
+    for (let i: u32 = 0; i < n; i++) {
+      const d = <usize>((load<u64>(src + (<usize>i << 3)) >> shift) & 0xff);
+      store<u32>(counts + (d << 2), load<u32>(counts + (d << 2)) + 1);
+    }
+    let sum: u32 = 0;
+    for (let d: usize = 0; d < 256; d++) {
+      const c = load<u32>(counts + (d << 2));
+      store<u32>(counts + (d << 2), sum);
+      sum += c;
+    }
+    for (let i: u32 = 0; i < n; i++) {
+      const k = load<u64>(src + (<usize>i << 3));
+      const d = <usize>((k >> shift) & 0xff);
+      const at = load<u32>(counts + (d << 2));
+      store<u32>(counts + (d << 2), at + 1);
+      store<u64>(dst + (<usize>at << 3), k);
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
 }

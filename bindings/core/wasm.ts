@@ -41,6 +41,9 @@ export interface CoreExports {
   mergeTop(): number;
   mergeAdvance(address: number): void;
   mergeRemoveTop(): void;
+  radixSortU64(keys: number, tmp: number, counts: number, n: number): void;
+  radixSortIndex(count: number, tmpTable: number): number;
+  sortTies(count: number): void;
 }
 
 let compiled: WebAssembly.Module | undefined;

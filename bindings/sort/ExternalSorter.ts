@@ -37,7 +37,7 @@ export interface ExternalSorterOptions<T> {
   /** Key fields, ascending unless `{ field, order: 'desc' }` (default: the whole record). */
   keys?: KeyField[];
   budget: MemoryBudget;
-  /** Managed memory the sort may use (default: a quarter of the budget's managed memory, at least 4 pages). */
+  /** Managed memory the sort may use (default: a quarter of the budget's managed memory, at least 5 pages). */
   memory?: MemorySize;
   /** Keep records with equal keys in input order. */
   stable?: boolean;
@@ -149,11 +149,11 @@ export class ExternalSorter<T> {
     const mm = options.budget.memoryManager;
     const bytes =
       options.memory === undefined
-        ? Math.max(4 * mm.pageSize, Math.floor(mm.totalPages / 4) * mm.pageSize)
+        ? Math.max(5 * mm.pageSize, Math.floor(mm.totalPages / 4) * mm.pageSize)
         : parseMemorySize(options.memory, 'ExternalSorter memory');
     this.pages = Math.floor(bytes / mm.pageSize);
-    if (this.pages < 4) {
-      throw new MemoryBudgetError(`ExternalSorter needs at least 4 managed pages (${formatBytes(4 * mm.pageSize)}), got ${formatBytes(bytes)}`);
+    if (this.pages < 5) {
+      throw new MemoryBudgetError(`ExternalSorter needs at least 5 managed pages (${formatBytes(5 * mm.pageSize)}), got ${formatBytes(bytes)}`);
     }
     const fanIn = options.fanIn ?? 128;
     if (!Number.isInteger(fanIn) || fanIn < 2) throw new WeirError(`ExternalSorter: fanIn must be an integer ≥ 2, got ${String(fanIn)}`);

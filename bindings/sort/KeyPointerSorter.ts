@@ -8,6 +8,13 @@
  * comparator program) only when two keys tie and the key does not decide.
  * No JS object is created while sorting.
  *
+ * The sort is an LSD radix sort over the normalized-key bytes (skipping bytes
+ * that all keys share), then a quicksort of each run of equal keys when the
+ * key is only a prefix; buffers under 256 entries are quicksorted. The radix
+ * sort moves entries into as many spare pages as the index has, so the
+ * buffer keeps that many pages free while it fills: it is full a little
+ * earlier, and its sort needs no memory beyond its pages.
+ *
  * The buffer holds `pages` pages of its memory budget, taken at construction
  * and split between records and index as it fills: one page holds the index's
  * page table, the others are taken by records or index on demand. When none
@@ -43,7 +50,7 @@ export interface KeyPointerSorterOptions<T> {
   keys?: KeyField[];
   /** The budget whose managed memory holds the buffer. */
   budget: MemoryBudget;
-  /** Managed pages to hold (at least 3). */
+  /** Managed pages to hold (at least 4: page table, index, its spare, records). */
   pages: number;
   /** Keep records with equal keys in the order they were written. */
   stable?: boolean;
@@ -53,6 +60,8 @@ export interface KeyPointerSorterOptions<T> {
 
 const LENGTH = 4;
 const ENTRY_HEADER = 8; // record address, sequence number
+/** Below this many entries a quicksort is faster than radix passes. */
+const RADIX_MIN = 256;
 
 export class KeyPointerSorter<T> {
   readonly type: TypeInformation<T>;
@@ -92,8 +101,8 @@ export class KeyPointerSorter<T> {
     this.serializedComparator = this.comparator.forMemory(budget);
     this.serializer = type.createSerializer();
     this.stable = options.stable === true;
-    if (!Number.isInteger(pages) || pages < 3) {
-      throw new MemoryBudgetError(`KeyPointerSorter needs at least 3 managed pages (page table, index, records), got ${String(pages)}`);
+    if (!Number.isInteger(pages) || pages < 4) {
+      throw new MemoryBudgetError(`KeyPointerSorter needs at least 4 managed pages (page table, index, index spare, records), got ${String(pages)}`);
     }
     this.pages = budget.memoryManager.allocatePages(this, pages);
     this.pageSize = budget.memoryManager.pageSize;
@@ -131,6 +140,7 @@ export class KeyPointerSorter<T> {
     this.checkOpen('write');
     const entryIndex = this.count;
     if ((entryIndex >>> this.entryShift) >= this.indexPages.length && !this.addIndexPage()) return false;
+    // Pages stay free for the radix sort's second copy of the index.
     const out = this.out;
     // Serialize straight into the current record page, behind room for the length.
     let inPage = this.recordPage >= 0 && this.recordPos + LENGTH < this.pageSize;
@@ -145,8 +155,8 @@ export class KeyPointerSorter<T> {
           `${this.name}: a record of ${n} bytes does not fit in a memory segment of ${this.pageSize} bytes (less ${LENGTH}); raise memory.segmentSize`,
         );
       }
-      const page = this.free.pop();
-      if (page === undefined) return false;
+      if (this.free.length <= this.indexPages.length) return false;
+      const page = this.free.pop()!;
       this.recordPage = page.address;
       this.recordPos = 0;
       this.memory.bytes.set(out.view(), this.recordPage + LENGTH);
@@ -166,12 +176,9 @@ export class KeyPointerSorter<T> {
   }
 
   private addIndexPage(): boolean {
-    const page = this.free.pop();
-    if (page === undefined) return false;
-    if (this.indexPages.length >= this.pageSize / 4) {
-      this.free.push(page);
-      return false;
-    }
+    // The new page, and one more spare page for the radix sort's copy of it.
+    if (this.free.length < this.indexPages.length + 2 || this.indexPages.length >= this.pageSize / 8) return false;
+    const page = this.free.pop()!;
     this.memory.view.setUint32(this.pageTable.address + this.indexPages.length * 4, page.address, true);
     this.indexPages.push(page.address);
     return true;
@@ -186,8 +193,30 @@ export class KeyPointerSorter<T> {
     this.checkOpen('sort');
     const core = this.memory.core;
     const program = this.comparator.isNormalizedKeyPrefixOnly ? this.serializedComparator.program : 0;
-    core.sortSetup(this.pageTable.address, this.entryShift, this.entrySizeLog2, this.nkLength, program, this.stable ? 1 : 0);
-    core.sortIndex(this.count);
+    const setup = () =>
+      core.sortSetup(this.pageTable.address, this.entryShift, this.entrySizeLog2, this.nkLength, program, this.stable ? 1 : 0);
+    setup();
+    if (this.count < RADIX_MIN || this.nkLength === 0) {
+      core.sortIndex(this.count);
+    } else {
+      // The spare pages kept free while writing take the radix sort's second copy of the index.
+      const spare = this.free.splice(this.free.length - this.indexPages.length);
+      const tmpTable = this.pageTable.address + this.pageSize / 2;
+      spare.forEach((p, i) => this.memory.view.setUint32(tmpTable + 4 * i, p.address, true));
+      if (core.radixSortIndex(this.count, tmpTable) === 1) {
+        // The sorted index is in the spare pages: they become the index, the old index pages spare.
+        const old = this.indexPages;
+        this.indexPages = spare.map((p) => p.address);
+        this.indexPages.forEach((a, i) => this.memory.view.setUint32(this.pageTable.address + 4 * i, a, true));
+        const byAddress = new Map(this.pages.map((p) => [p.address, p]));
+        this.free.push(...old.map((a) => byAddress.get(a)!));
+        setup();
+      } else {
+        this.free.push(...spare);
+        setup();
+      }
+      if (program !== 0) core.sortTies(this.count);
+    }
     this.sorted = true;
   }
 
