@@ -54,7 +54,7 @@ export async function run() {
   const records = [...generate(N, 1)];
   const pageSize = 32 * 1024;
   const budget = MemoryBudget.create({ network: '1mb', managed: '512mb', segmentSize: pageSize });
-  const sorter = new KeyPointerSorter({ type: Rec, keys: ['key'], budget, pages: Math.ceil((N * 56) / pageSize) + 16 });
+  const sorter = new KeyPointerSorter({ type: Rec, keys: ["key"], budget, pages: Math.ceil((N * 72) / pageSize) + 16 });
   const bytes = new Uint8Array(8);
   void bytes;
 

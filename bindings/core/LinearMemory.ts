@@ -162,12 +162,14 @@ export class LinearMemory {
 
   /**
    * Hands out `bytes` of the scratch area (16-byte aligned) for the life of
-   * the budget, or returns -1 if too little is left (callers then fall back to
-   * JS memory).
+   * the budget, or returns -1 if fewer than `bytes + keep` are left (callers
+   * then fall back to JS memory). Large optional users (serialization
+   * buffers) pass a `keep` so that comparator programs and key hashers, which
+   * need little, always find room.
    */
-  allocScratch(bytes: number): number {
+  allocScratch(bytes: number, keep = 0): number {
     const at = this.scratchNext;
-    if (this.disposed || bytes > this.scratchEnd - at) return -1;
+    if (this.disposed || bytes + keep > this.scratchEnd - at) return -1;
     this.scratchNext = at + Math.ceil(bytes / 16) * 16;
     return at;
   }

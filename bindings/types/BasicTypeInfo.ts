@@ -149,7 +149,8 @@ const SPECS: { [K in BasicKind]: BasicSpec<any> } = {
     code: intCode('FLOAT (a number)', "typeof $ !== 'number'", 'out.writeFloat32($);', 'input.readFloat32()'),
     length: 4,
     defaultValue: () => 0,
-    keyOps: { compare: compareFloat, normalizedKeyLength: 4, normalizedKeyDecides: true, putNormalizedKey: putFloatKey(4) },
+    // Values are compared as the float32 they are stored as, so value order, byte order and hashes agree.
+    keyOps: { compare: (a: number, b: number) => compareFloat(Math.fround(a), Math.fround(b)), normalizedKeyLength: 4, normalizedKeyDecides: true, putNormalizedKey: putFloatKey(4) },
   },
   DOUBLE: {
     code: intCode('DOUBLE (a number)', "typeof $ !== 'number'", 'out.writeFloat64($);', 'input.readFloat64()'),
@@ -180,7 +181,7 @@ const SPECS: { [K in BasicKind]: BasicSpec<any> } = {
       expected: 'BYTES (a Uint8Array)',
       write: 'out.writeBytes($);',
       read: 'input.readBytes()',
-      copy: '$.slice()',
+      copy: 'Uint8Array.prototype.slice.call($)', // Buffer#slice would share memory
     },
     length: -1,
     defaultValue: () => new Uint8Array(0),

@@ -71,27 +71,30 @@ export class ObjectTypeInfo<T extends object = Record<string, unknown>> extends 
   }
 
   override field(name: string | number): { index: number; type: TypeInformation } | undefined {
-    const index = typeof name === 'string' ? this.fieldNames.indexOf(name) : -1;
+    const index = this.fieldNames.indexOf(String(name)); // a field named "0" is reached by 0 as well
     return index < 0 ? undefined : { index, type: this.fieldTypes[index]! };
   }
 
   protected buildSerializer(): TypeSerializer<T> {
     const deps: Record<string, unknown> = {};
     const fields = this.fieldNames.map((name, i) => ({ name, key: literal(name), code: fieldCode(this.fieldTypes[i]!, `s${i}`, deps) }));
-    const access = (name: string) => `value[${literal(name)}]`;
+    // A name that Object.prototype also has must not read the inherited value when the field is absent.
+    const access = (name: string) => (name in Object.prototype ? `(Object.hasOwn(value, ${literal(name)}) ? value[${literal(name)}] : undefined)` : `value[${literal(name)}]`);
+    // In an object literal "__proto__": v would set the prototype; a computed key makes a field.
+    const key = (name: string) => (name === '__proto__' ? `[${literal(name)}]` : literal(name));
     const types = this.fieldTypes;
     return generateSerializer<T>({
       serialize:
         `if (typeof value !== 'object' || value === null) throw mismatch(${literal(`OBJECT with fields ${this.fieldNames.join(', ')}`)}, value);\n` +
         'let f;\n' +
         fields.map((f) => `f = ${access(f.name)};\n${f.code.write('f', f.key)}`).join('\n'),
-      deserialize: `return {\n${fields.map((f) => `  ${f.key}: ${f.code.read()},`).join('\n')}\n};`,
-      copy: `let f;\nconst c = {};\n${fields.map((f) => `f = ${access(f.name)};\nc[${f.key}] = ${f.code.copy('f')};`).join('\n')}\nreturn c;`,
+      deserialize: `return {\n${fields.map((f) => `  ${key(f.name)}: ${f.code.read()},`).join('\n')}\n};`,
+      copy: `let f;\nreturn {\n${fields.map((f) => `  ${key(f.name)}: (f = ${access(f.name)}, ${f.code.copy('f')}),`).join('\n')}\n};`,
       deps,
       length: types.every((t) => t.createSerializer().getLength() >= 0)
         ? types.reduce((n, t) => n + t.createSerializer().getLength(), 0)
         : -1,
-      defaultValue: () => Object.fromEntries(this.fieldNames.map((n, i) => [n, types[i]!.createSerializer().defaultValue()])) as T,
+      defaultValue: () => Object.fromEntries(this.fieldNames.map((n, i) => [n, types[i]!.createSerializer().defaultValue()])) as T, // fromEntries defines own fields, __proto__ too
     });
   }
 

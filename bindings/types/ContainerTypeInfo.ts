@@ -184,7 +184,7 @@ export class PrimitiveArrayTypeInfo<A extends TypedArray = TypedArray> extends T
         `if (!(value instanceof Ctor)) throw mismatch(${literal(`PRIMITIVE_ARRAY of ${this.elementName}`)}, value);\n` +
         'out.writeVarUint32(value.length);\nout.writeRaw(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));',
       deserialize: `const n = input.readVarUint32();\nreturn new Ctor(input.readRaw(n * ${width}).buffer);`,
-      copy: 'return value.slice();',
+      copy: 'return Ctor.prototype.slice.call(value);',
       deps: { Ctor },
       defaultValue: () => new Ctor(new ArrayBuffer(0)) as A,
     });
@@ -199,8 +199,8 @@ export class EnumTypeInfo<V extends string | number> extends TypeInformation<V> 
   /** @internal Use {@link Types.ENUM}. */
   constructor(values: readonly V[]) {
     super();
-    if (!Array.isArray(values) || values.length === 0 || values.some((v) => typeof v !== 'string' && typeof v !== 'number')) {
-      throw new TypeInformationError('Types.ENUM takes a non-empty array of strings or numbers');
+    if (!Array.isArray(values) || values.length === 0 || values.some((v) => typeof v !== 'string' && !(typeof v === 'number' && Number.isFinite(v)))) {
+      throw new TypeInformationError('Types.ENUM takes a non-empty array of strings or finite numbers');
     }
     this.index = new Map(values.map((v, i) => [v, i]));
     if (this.index.size !== values.length) throw new TypeInformationError(`Types.ENUM: duplicate values in ${JSON.stringify(values)}`);

@@ -16,6 +16,8 @@ import type { TypeInformation } from './TypeInformation.js';
 import type { TypeSerializer } from './TypeSerializer.js';
 
 export const DEFAULT_MAX_PARALLELISM = 128;
+/** Bytes hashed per call when a key is not in linear memory (a multiple of 4). */
+const CHUNK = 256;
 /** Flink's upper bound for maxParallelism. */
 export const UPPER_BOUND_MAX_PARALLELISM = 32768;
 
@@ -78,10 +80,10 @@ export class KeyHasher<K> {
     this.memory = (budget as unknown as { memory: LinearMemory }).memory;
     this.seed = seed >>> 0;
     const capacity = 4096;
-    const base = this.memory.allocScratch(capacity);
+    const base = this.memory.allocScratch(capacity, 16 * 1024);
     this.out = base < 0 ? new DataOutputSerializer(capacity) : new DataOutputSerializer(capacity, { bytes: this.memory.bytes, base, capacity });
-    // Keys that outgrow the scratch area are hashed through this chunk, 4 KiB at a time.
-    this.chunk = base < 0 ? this.memory.allocScratch(capacity) : base;
+    // Keys serialized in JS memory are hashed through a chunk of linear memory, CHUNK bytes at a time.
+    this.chunk = base < 0 ? this.memory.allocScratch(CHUNK) : base;
   }
 
   /** The 32-bit hash of `key` (signed, as Java's int). */
@@ -99,10 +101,10 @@ export class KeyHasher<K> {
     if (this.chunk < 0) throw new ConfigurationError('KeyHasher: no scratch memory left in the budget to hash keys in');
     let h = this.seed;
     let at = 0;
-    while (n - at > 4096) {
-      this.memory.bytes.set(bytes.subarray(at, at + 4096), this.chunk);
-      h = core.murmurBlocks(h, this.chunk, 4096);
-      at += 4096;
+    while (n - at > CHUNK) {
+      this.memory.bytes.set(bytes.subarray(at, at + CHUNK), this.chunk);
+      h = core.murmurBlocks(h, this.chunk, CHUNK);
+      at += CHUNK;
     }
     this.memory.bytes.set(bytes.subarray(at, n), this.chunk);
     h = core.murmurBlocks(h, this.chunk, n - at);

@@ -49,8 +49,8 @@ export class RecordDeserializer<T> {
 
   /** Reads the bytes of `segment` from `offset` to `offset + length` next. */
   setNextBuffer(segment: MemorySegment, offset: number, length: number): void {
-    if (this.position < this.end) {
-      throw new SerializationError(`RecordDeserializer: ${this.end - this.position} bytes of the previous buffer were not read`, '', undefined);
+    if (this.position < this.end || (this.readyAt >= 0 && !this.readyInSpanning)) {
+      throw new SerializationError(`RecordDeserializer: a record of the previous buffer was not read (call next() until hasNext() is false)`, '', undefined);
     }
     segment.view(offset, length); // checks bounds and release
     this.bytes = segment.memory.bytes;

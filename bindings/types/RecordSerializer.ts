@@ -28,6 +28,8 @@ import type { TypeSerializer } from './TypeSerializer.js';
 
 /** Bytes of the length prefix. */
 export const LENGTH_PREFIX = 4;
+/** Scratch bytes a serialization buffer leaves for comparator programs and key hashers. */
+const SCRATCH_KEEP = 64 * 1024;
 
 export class RecordSerializer<T> {
   private readonly serializer: TypeSerializer<T>;
@@ -41,7 +43,7 @@ export class RecordSerializer<T> {
   constructor(serializer: TypeSerializer<T>, budget?: MemoryBudget, bufferBytes = 16 * 1024) {
     this.serializer = serializer;
     const memory = budget === undefined ? undefined : (budget as unknown as { memory: LinearMemory }).memory;
-    const base = memory === undefined ? -1 : memory.allocScratch(bufferBytes);
+    const base = memory === undefined ? -1 : memory.allocScratch(bufferBytes, SCRATCH_KEEP);
     this.out = base < 0 ? new DataOutputSerializer(bufferBytes) : new DataOutputSerializer(bufferBytes, { bytes: memory!.bytes, base, capacity: bufferBytes });
   }
 
@@ -97,7 +99,10 @@ export class RecordSerializer<T> {
       target.set(out.view(this.copied, this.copied + n));
     }
     this.copied += n;
-    if (this.copied === out.position) out.clear();
+    if (this.copied === out.position) {
+      out.clear();
+      this.copied = 0;
+    }
     return n;
   }
 

@@ -95,8 +95,9 @@ function plan(next: TypeDescriptor, prev: TypeDescriptor, path: string, nextType
       return (v) => {
         const r: Record<string, unknown> = {};
         for (const s of steps) {
-          const x = (v as Record<string, unknown>)[s.name];
-          r[s.name] = s.added ? s.migrate!(undefined) : s.migrate === null ? x : s.migrate(x);
+          const x = Object.hasOwn(v as object, s.name) ? (v as Record<string, unknown>)[s.name] : undefined;
+          const value = s.added ? s.migrate!(undefined) : s.migrate === null ? x : s.migrate(x);
+          Object.defineProperty(r, s.name, { value, enumerable: true, writable: true, configurable: true });
         }
         return r;
       };

@@ -55,7 +55,7 @@ function infer(sample: unknown, path: string, fallbacks: string[]): TypeInformat
       return Types.STRING;
   }
   if (sample instanceof Date) return Types.INSTANT;
-  if (sample instanceof Uint8Array && sample.constructor === Uint8Array) return Types.BYTES;
+  if (sample instanceof Uint8Array) return Types.BYTES; // Node Buffers too (they read back as Uint8Array)
   if (ArrayBuffer.isView(sample) && TYPED_ARRAY_NAMES.has(sample.constructor.name)) {
     return Types.PRIMITIVE_ARRAY(sample.constructor.name as PrimitiveArrayName);
   }
@@ -79,12 +79,12 @@ function infer(sample: unknown, path: string, fallbacks: string[]): TypeInformat
   if (sample !== null && typeof sample === 'object') {
     const proto = Object.getPrototypeOf(sample);
     if (proto === Object.prototype || proto === null) {
-      const fields: Record<string, TypeInformation> = {};
+      const fields: [string, TypeInformation][] = [];
       for (const [k, v] of Object.entries(sample)) {
-        fields[k] = v === null || v === undefined ? Types.NULLABLE(GENERIC) : infer(v, path === '' ? k : `${path}.${k}`, fallbacks);
+        fields.push([k, v === null || v === undefined ? Types.NULLABLE(GENERIC) : infer(v, path === '' ? k : `${path}.${k}`, fallbacks)]);
         if (v === null || v === undefined) fallbacks.push(`${path === '' ? k : `${path}.${k}`} (${v})`);
       }
-      return Types.OBJECT(fields);
+      return Types.OBJECT(Object.fromEntries(fields)); // fromEntries keeps a field named __proto__
     }
   }
   fallbacks.push(path === '' ? 'the value' : path);

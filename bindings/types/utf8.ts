@@ -12,7 +12,8 @@ type NativeWrite = (this: Uint8Array, s: string, offset: number, length: number)
 const proto = (globalThis as { Buffer?: { prototype?: Record<string, unknown> } }).Buffer?.prototype;
 const nativeSlice = typeof proto?.utf8Slice === 'function' ? (proto.utf8Slice as NativeSlice) : undefined;
 const nativeWrite = typeof proto?.utf8Write === 'function' ? (proto.utf8Write as NativeWrite) : undefined;
-const decoder = new TextDecoder('utf-8');
+// ignoreBOM: a string that starts with U+FEFF keeps it.
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const encoder = new TextEncoder();
 
 /** A view with a native `utf8Slice` method (a Node Buffer) over the same bytes, where the platform has one. */

@@ -24,7 +24,7 @@ const nullable = <T>(inner: (a: T, b: T) => number) => (a: T | null | undefined,
 
 // Strings: full Unicode, astral-heavy, unpaired surrogates, near-prefixes.
 const unit16 = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
-const tricky = fc.constantFrom('', 'a', 'ab', '\uffff', '\u{1F600}', '\ud83d', '\ude00', 'é', '\u0000', 'z\u{10FFFF}');
+const tricky = fc.constantFrom('', 'a', 'ab', '\uffff', '\u{1F600}', '\ud83d', '\ude00', 'é', '\u0000', 'z\u{10FFFF}', '\uFEFF', '\uFEFFx');
 const strings = fc.oneof(
   fc.string(),
   fc.string({ unit: 'binary' }),

@@ -450,3 +450,96 @@ describe('Types constructors refuse bad arguments', () => {
     expect(() => Types.NULLABLE(Types.NULLABLE(Types.INT))).to.throw(TypeInformationError, /one NULLABLE is enough/);
   });
 });
+
+describe('edge cases found in review', () => {
+  const roundTrip = <T>(type: TypeInformation<T>, v: T): T => type.createSerializer().deserialize(new DataInputDeserializer(serialize(type, v)));
+
+  it('a string that starts with U+FEFF keeps it (TextDecoder would strip it as a BOM)', () => {
+    for (const s of ['\uFEFF', '\uFEFFabc', '\uFEFF'.repeat(30) + 'é']) expect(roundTrip(Types.STRING, s)).to.equal(s);
+    expect(roundTrip(Types.GENERIC, { '\uFEFFk': '\uFEFFv' })).to.deep.equal({ '\uFEFFk': '\uFEFFv' });
+  });
+
+  it('FLOAT keys order as the float32 they are stored as: value, byte and hash order agree', () => {
+    const b = budget({ network: '64kb', managed: '64kb', segmentSize: '4kb' });
+    const owner = {};
+    const [x, y] = b.memoryManager.allocatePages(owner, 2) as [MemorySegment, MemorySegment];
+    const cmp = new TypeComparator(Types.FLOAT);
+    const bound = cmp.forMemory(b);
+    const hasher = new KeyHasher(Types.FLOAT, b);
+    fc.assert(
+      fc.property(fc.oneof(fc.double(), fc.constantFrom(0.1, 16777217, 1e39)), fc.oneof(fc.double(), fc.constantFrom(0.1000000001, 16777216, Infinity)), (p, q) => {
+        x.putBytes(0, serialize(Types.FLOAT, p));
+        y.putBytes(0, serialize(Types.FLOAT, q));
+        const byValue = Math.sign(cmp.compare(p, q));
+        expect(Math.sign(bound.compare(x, 0, y, 0))).to.equal(byValue);
+        if (byValue === 0) expect(hasher.hash(p)).to.equal(hasher.hash(q));
+      }),
+    );
+    b.memoryManager.releaseAll(owner);
+  });
+
+  it('fields named __proto__, constructor or toString are fields like any other', () => {
+    const T = Types.OBJECT(Object.fromEntries([['__proto__', Types.INT], ['constructor', Types.NULLABLE(Types.STRING)], ['toString', Types.GENERIC], ['x', Types.INT]]));
+    const v = JSON.parse('{"__proto__": 7, "constructor": "c", "toString": [1], "x": 1}');
+    const back = roundTrip(T, v) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(back)).to.equal(Object.prototype);
+    expect(Object.getOwnPropertyNames(back)).to.deep.equal(['__proto__', 'constructor', 'toString', 'x']);
+    expect(back['__proto__']).to.equal(7);
+    const copy = T.createSerializer().copy(v) as Record<string, unknown>;
+    expect(Object.getOwnPropertyNames(copy)).to.deep.equal(['__proto__', 'constructor', 'toString', 'x']);
+    const absent = JSON.parse('{"__proto__": 1, "toString": null, "x": 2}');
+    expect((roundTrip(T, absent) as Record<string, unknown>).constructor, 'absent: not the inherited Object').to.equal(undefined);
+    expect(Types.infer(JSON.parse('{"__proto__": 1, "y": 2}')).toString()).to.equal('OBJECT<{ __proto__: DOUBLE, y: DOUBLE }>');
+  });
+
+  it('copies of a Uint8Array subclass whose slice shares memory (like a Node Buffer) are deep', () => {
+    class SharedSlice extends Uint8Array {
+      override slice(start?: number, end?: number): Uint8Array<ArrayBuffer> {
+        return this.subarray(start, end) as Uint8Array<ArrayBuffer>;
+      }
+    }
+    const bytes = new SharedSlice([1, 2, 3]);
+    const copy = Types.BYTES.createSerializer().copy(bytes);
+    copy[0] = 99;
+    expect(bytes[0]).to.equal(1);
+    const inferred = Types.infer({ d: bytes });
+    expect(inferred.toString()).to.equal('OBJECT<{ d: BYTES }>');
+    expect([...(roundTrip(inferred, { d: bytes }) as { d: Uint8Array }).d]).to.deep.equal([1, 2, 3]);
+  });
+
+  it('a RecordDeserializer refuses a new buffer while a record of the last one is unread', () => {
+    const b = budget({ network: '64kb', managed: '64kb', segmentSize: '4kb' });
+    const owner = {};
+    const [seg, seg2] = b.memoryManager.allocatePages(owner, 2) as [MemorySegment, MemorySegment];
+    const writer = new RecordSerializer(Types.INT.createSerializer());
+    writer.serializeRecord(5);
+    const used = writer.copyTo(seg, 0);
+    expect(writer.pendingBytes).to.equal(0);
+    const reader = new RecordDeserializer(Types.INT.createSerializer());
+    reader.setNextBuffer(seg, 0, used);
+    expect(reader.hasNext()).to.equal(true);
+    expect(() => reader.setNextBuffer(seg2, 0, 0)).to.throw(SerializationError, /a record of the previous buffer was not read/);
+    expect(reader.next()).to.equal(5);
+    b.memoryManager.releaseAll(owner);
+  });
+
+  it('key paths reach fields named "0" and, as arrays, fields with dots in their names', () => {
+    const T = Types.OBJECT({ '0': Types.INT, 'a.b': Types.STRING });
+    expect(new TypeComparator(T, ['0']).compare({ '0': 1, 'a.b': 'z' }, { '0': 2, 'a.b': 'a' })).to.be.below(0);
+    expect(new TypeComparator(T, [['a.b']]).compare({ '0': 1, 'a.b': 'z' }, { '0': 2, 'a.b': 'a' })).to.be.above(0);
+  });
+
+  it('ENUM refuses values a snapshot could not restore', () => {
+    expect(() => Types.ENUM([1, Number.NaN])).to.throw(TypeInformationError, /strings or finite numbers/);
+    expect(() => Types.ENUM([Infinity])).to.throw(TypeInformationError);
+  });
+
+  it('comparators and key hashers still work when serialization buffers have used the scratch area', () => {
+    const b = budget({ network: '64kb', managed: '64kb', segmentSize: '4kb' });
+    for (let i = 0; i < 40; i++) new RecordSerializer(Types.STRING.createSerializer(), b);
+    const hasher = new KeyHasher(Types.STRING, b);
+    expect(hasher.hash('a')).to.equal(new KeyHasher(Types.STRING, budget({ network: '64kb', managed: 0, segmentSize: '4kb' })).hash('a'));
+    expect(hasher.hash('x'.repeat(10_000))).to.be.a('number');
+    expect(new TypeComparator(Types.INT).forMemory(b).program).to.be.above(0);
+  });
+});
