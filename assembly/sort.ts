@@ -165,42 +165,61 @@ export function sortIndex(count: u32): void {
   return <usize>load<u32>(pageTable + (<usize>(i >> entryShift) << 2)) + (<usize>(i & entryMask) << entrySizeLog2);
 }
 
-const COUNTS: usize = memory.data(256 * 4, 16);
+// One histogram of 256 counts per normalized-key byte (keys of at most 32 bytes are radix-sorted).
+const MAX_RADIX_BYTES: usize = 32;
+const COUNTS: usize = memory.data(<i32>(MAX_RADIX_BYTES * 256 * 4), 16);
 
 /**
  * Sorts entries [0, count) by their normalized keys with an LSD radix sort,
  * one byte a pass from the last, moving entries between the index pages and
- * the pages of `tmpTable` (as many as the index has); passes where every key
- * has the same byte are skipped. Stable. Returns 1 if the result ended up in
- * the `tmpTable` pages (the caller swaps the tables), else 0.
+ * the pages of `tmpTable` (as many as the index has). The histograms of all
+ * bytes are counted in one pass first; a byte that every key shares costs no
+ * pass. Stable. Returns 1 if the result ended up in the `tmpTable` pages (the
+ * caller swaps the tables), else 0; -1 if the key is too long for it.
  */
 export function radixSortIndex(count: u32, tmpTable: usize): i32 {
+  if (nkLen > MAX_RADIX_BYTES) return -1;
+  memory.fill(COUNTS, 0, nkLen * 256 * 4);
+  const perPage = <u32>1 << entryShift;
+  // Histograms: pages in order, entries in order within each page.
+  for (let base: u32 = 0; base < count; base += perPage) {
+    const page = <usize>load<u32>(table + (<usize>(base >> entryShift) << 2));
+    const n = min<u32>(perPage, count - base);
+    for (let k: u32 = 0; k < n; k++) {
+      const key = page + (<usize>k << entrySizeLog2) + 8;
+      for (let b: usize = 0; b < nkLen; b++) {
+        const c = COUNTS + (((b << 8) + <usize>load<u8>(key + b)) << 2);
+        store<u32>(c, load<u32>(c) + 1);
+      }
+    }
+  }
   let src = table;
   let dst = tmpTable;
   let swapped = 0;
   for (let byte = <i32>nkLen - 1; byte >= 0; byte--) {
-    const at = <usize>(8 + byte);
-    memory.fill(COUNTS, 0, 256 * 4);
-    for (let i: u32 = 0; i < count; i++) {
-      const d = <usize>load<u8>(entryIn(src, i) + at) << 2;
-      store<u32>(COUNTS + d, load<u32>(COUNTS + d) + 1);
-    }
+    const counts = COUNTS + (<usize>byte << 10);
+    // Prefix sums; a byte all keys share needs no pass.
     let sum: u32 = 0;
     let single = false;
     for (let d: usize = 0; d < 256; d++) {
-      const c = load<u32>(COUNTS + (d << 2));
+      const c = load<u32>(counts + (d << 2));
       if (c == count) single = true;
-      store<u32>(COUNTS + (d << 2), sum);
+      store<u32>(counts + (d << 2), sum);
       sum += c;
     }
     if (single) continue;
-    for (let i: u32 = 0; i < count; i++) {
-      const e = entryIn(src, i);
-      const d = <usize>load<u8>(e + at) << 2;
-      const to = load<u32>(COUNTS + d);
-      store<u32>(COUNTS + d, to + 1);
-      const t = entryIn(dst, to);
-      for (let k: usize = 0; k < entrySize; k += 16) v128.store(t + k, v128.load(e + k));
+    const at = <usize>(8 + byte);
+    for (let base: u32 = 0; base < count; base += perPage) {
+      const page = <usize>load<u32>(src + (<usize>(base >> entryShift) << 2));
+      const n = min<u32>(perPage, count - base);
+      for (let k: u32 = 0; k < n; k++) {
+        const e = page + (<usize>k << entrySizeLog2);
+        const c = counts + (<usize>load<u8>(e + at) << 2);
+        const to = load<u32>(c);
+        store<u32>(c, to + 1);
+        const t = entryIn(dst, to);
+        for (let w: usize = 0; w < entrySize; w += 16) v128.store(t + w, v128.load(e + w));
+      }
     }
     const x = src;
     src = dst;

@@ -196,7 +196,7 @@ export class KeyPointerSorter<T> {
     const setup = () =>
       core.sortSetup(this.pageTable.address, this.entryShift, this.entrySizeLog2, this.nkLength, program, this.stable ? 1 : 0);
     setup();
-    if (this.count < RADIX_MIN || this.nkLength === 0) {
+    if (this.count < RADIX_MIN || this.nkLength === 0 || this.nkLength > 32) {
       core.sortIndex(this.count);
     } else {
       // The spare pages kept free while writing take the radix sort's second copy of the index.
