@@ -218,7 +218,8 @@ export function radixSortIndex(count: u32, tmpTable: usize): i32 {
         const to = load<u32>(c);
         store<u32>(c, to + 1);
         const t = entryIn(dst, to);
-        for (let w: usize = 0; w < entrySize; w += 16) v128.store(t + w, v128.load(e + w));
+        v128.store(t, v128.load(e));
+        for (let w: usize = 16; w < entrySize; w += 16) v128.store(t + w, v128.load(e + w));
       }
     }
     const x = src;
