@@ -8,6 +8,7 @@
  * Instances come from {@link Types}: `Types.INT`, `Types.OBJECT({ … })`, ….
  */
 import { TypeInformationError } from '../errors.js';
+import { TypeComparator, type KeyField, type TypeComparatorOptions } from './TypeComparator.js';
 import type { TypeSerializer } from './TypeSerializer.js';
 
 /** The kinds of TypeInformation. */
@@ -61,6 +62,14 @@ export abstract class TypeInformation<T = unknown> {
   /** The type's serializer (serializers hold no per-call state, so one is shared). */
   createSerializer(): TypeSerializer<T> {
     return (this.cachedSerializer ??= this.buildSerializer());
+  }
+
+  /**
+   * A comparator of records of this type by `keys` (default: the whole value,
+   * which must then be a key type); same as `new TypeComparator(this, keys)`.
+   */
+  createComparator(keys?: KeyField[], options?: TypeComparatorOptions): TypeComparator<T> {
+    return new TypeComparator(this, keys, options);
   }
 
   /** True if values of this type can be keys: they have an order and a byte comparator. */

@@ -250,6 +250,13 @@ describe('TypeComparator', () => {
     expect(whole.normalizedKeyLength).to.equal(16);
   });
 
+  it('TypeInformation.createComparator builds the same comparator', () => {
+    const cmp = Person.createComparator([{ field: 'age', order: 'desc' }]);
+    expect(cmp).to.be.instanceOf(TypeComparator);
+    expect(cmp.compare({ name: 'a', city: 'b', age: 1, score: 0 }, { name: 'a', city: 'b', age: 2, score: 0 })).to.be.above(0);
+    expect(() => Types.LIST(Types.INT).createComparator()).to.throw(TypeInformationError, /cannot be a key/);
+  });
+
   it('a normalized key of fixed-size keys that fits decides the order; one that is cut, or holds a string, does not', () => {
     const Pt = Types.TUPLE([Types.INT, Types.LONG]);
     expect(new TypeComparator(Pt).isNormalizedKeyPrefixOnly).to.equal(false);
