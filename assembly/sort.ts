@@ -249,11 +249,20 @@ export function isSorted(count: u32): bool {
   return true;
 }
 
-// The merge heap: `heap` holds run numbers, `keys[run]` the address of that run's current record.
+// The merge heap lives in a control block the caller gives, so that several
+// merges can be open at once: [size u32][program u32][keys: k × u32][heap: k × u32];
+// keys[run] is the address of that run's current record, heap holds run numbers.
 let heap: usize = 0;
 let keys: usize = 0;
 let heapSize: u32 = 0;
 let mergeProgram: usize = 0;
+
+@inline function openHeap(control: usize, k: u32): void {
+  heapSize = load<u32>(control);
+  mergeProgram = <usize>load<u32>(control, 4);
+  keys = control + 8;
+  heap = keys + (<usize>k << 2);
+}
 
 @inline function heapLess(x: u32, y: u32): bool {
   const c = compareRecords(mergeProgram, <usize>load<u32>(keys + (<usize>x << 2)), <usize>load<u32>(keys + (<usize>y << 2)));
@@ -276,32 +285,35 @@ function heapSift(i: u32): void {
   }
 }
 
-/** Builds a heap of runs 0..k-1 whose current record addresses are at `keyTable`. */
-export function mergeSetup(heapAddr: usize, keyTable: usize, k: u32, prog: usize): void {
-  heap = heapAddr;
-  keys = keyTable;
-  heapSize = k;
-  mergeProgram = prog;
+/** Builds the heap of runs 0..k-1 in `control`, whose keys (at control + 8) the caller has filled. */
+export function mergeSetup(control: usize, k: u32, prog: usize): void {
+  store<u32>(control, k);
+  store<u32>(control, <u32>prog, 4);
+  openHeap(control, k);
   for (let i: u32 = 0; i < k; i++) store<u32>(heap + (<usize>i << 2), i);
   for (let i = k / 2; i > 0; i--) heapSift(i - 1);
 }
 
 /** The run whose current record is smallest, or -1 when all runs are done. */
-export function mergeTop(): i32 {
+export function mergeTop(control: usize, k: u32): i32 {
+  openHeap(control, k);
   return heapSize == 0 ? -1 : <i32>load<u32>(heap);
 }
 
 /** The top run moved on: its new current record is at `address`. */
-export function mergeAdvance(address: usize): void {
+export function mergeAdvance(control: usize, k: u32, address: usize): void {
+  openHeap(control, k);
   store<u32>(keys + (<usize>load<u32>(heap) << 2), <u32>address);
   heapSift(0);
 }
 
 /** The top run is exhausted. */
-export function mergeRemoveTop(): void {
+export function mergeRemoveTop(control: usize, k: u32): void {
+  openHeap(control, k);
   heapSize--;
   store<u32>(heap, load<u32>(heap + (<usize>heapSize << 2)));
   heapSift(0);
+  store<u32>(control, heapSize);
 }
 
 // A plain LSD radix sort of u64 keys, 8 bits a pass: the ceiling the

@@ -37,10 +37,10 @@ export interface CoreExports {
   sortIndex(count: number): void;
   isSorted(count: number): number;
   compareAt(i: number, j: number): number;
-  mergeSetup(heap: number, keyTable: number, k: number, program: number): void;
-  mergeTop(): number;
-  mergeAdvance(address: number): void;
-  mergeRemoveTop(): void;
+  mergeSetup(control: number, k: number, program: number): void;
+  mergeTop(control: number, k: number): number;
+  mergeAdvance(control: number, k: number, address: number): void;
+  mergeRemoveTop(control: number, k: number): void;
   radixSortU64(keys: number, tmp: number, counts: number, n: number): void;
   radixSortIndex(count: number, tmpTable: number): number;
   sortTies(count: number): void;

@@ -108,7 +108,12 @@ class RunReader {
     const room = this.page.size - rest;
     let got = 0;
     while (got < room) {
-      const n = this.fs.read(this.fd, this.memory.bytes, this.end, room - got);
+      let n: number;
+      try {
+        n = this.fs.read(this.fd, this.memory.bytes, this.end, room - got);
+      } catch (cause) {
+        throw new SpillError(`ExternalSorter: reading run file ${this.file} failed: ${(cause as Error).message}`, { cause });
+      }
       if (n === 0) {
         this.done = true;
         break;
@@ -133,6 +138,7 @@ export class ExternalSorter<T> {
   private readonly fanIn: number;
   private readonly fs: SpillFileSystem | undefined;
   private used = false;
+  private disposed = false;
   private tempDir: string | undefined;
   private readonly runFiles: string[] = [];
   private readonly held: object[] = [];
@@ -157,7 +163,8 @@ export class ExternalSorter<T> {
     }
     const fanIn = options.fanIn ?? 128;
     if (!Number.isInteger(fanIn) || fanIn < 2) throw new WeirError(`ExternalSorter: fanIn must be an integer ≥ 2, got ${String(fanIn)}`);
-    this.fanIn = Math.min(fanIn, this.pages - 2);
+    // The merge's control page holds two u32s per run (current record, heap slot) and a header.
+    this.fanIn = Math.min(fanIn, this.pages - 2, Math.floor((mm.pageSize - 8) / 8));
     this.fs = options.fileSystem === null ? undefined : (options.fileSystem ?? nodeSpillFileSystem());
   }
 
@@ -169,33 +176,45 @@ export class ExternalSorter<T> {
   /** Sorts the records of a sync or async iterable; yields them in order. One sort per ExternalSorter. */
   async *sort(input: Iterable<T> | AsyncIterable<T>): AsyncGenerator<T, void, undefined> {
     const builder = this.start();
+    let failed = true;
     try {
       if (Symbol.iterator in input) for (const r of input as Iterable<T>) builder.add(r);
       else for await (const r of input as AsyncIterable<T>) builder.add(r);
       yield* builder.finish();
+      failed = false;
     } finally {
-      builder.close();
+      builder.close(failed);
     }
   }
 
   /** Sorts the records of an iterable synchronously; yields them in order. One sort per ExternalSorter. */
   *sortSync(input: Iterable<T>): Generator<T, void, undefined> {
     const builder = this.start();
+    let failed = true;
     try {
       for (const r of input) builder.add(r);
       yield* builder.finish();
+      failed = false;
     } finally {
-      builder.close();
+      builder.close(failed);
     }
   }
 
-  /** Releases every page and removes the temporary directory. Idempotent. */
+  /**
+   * Releases every page and removes the temporary directory. Idempotent. A
+   * sort still being read fails at its next record with a WeirError.
+   */
   dispose(): void {
+    this.disposed = true;
     for (const owner of this.held.splice(0)) {
       if (owner instanceof KeyPointerSorter) owner.dispose();
       else this.budget.memoryManager.releaseAll(owner);
     }
     this.removeTempDir();
+  }
+
+  private checkOpen(): void {
+    if (this.disposed) throw new WeirError('ExternalSorter: the sort was disposed while its records were being read');
   }
 
   private start() {
@@ -240,7 +259,10 @@ export class ExternalSorter<T> {
     function* finish(): Generator<T, void, undefined> {
       if (runs.length === 0) {
         sorter.sort();
-        yield* sorter;
+        for (const record of sorter) {
+          yield record;
+          self.checkOpen();
+        }
         return;
       }
       if (sorter.size > 0) runs.push(self.spill(sorter, staging, runs.length));
@@ -249,7 +271,15 @@ export class ExternalSorter<T> {
       self.held.splice(self.held.indexOf(sorter), 1);
       yield* self.merge(runs, staging);
     }
-    return { add, finish, close: () => this.dispose() };
+    // On an error the sort's own error is the one to report, not a failure to clean up after it.
+    const close = (failed: boolean) => {
+      try {
+        this.dispose();
+      } catch (e) {
+        if (!failed) throw e;
+      }
+    };
+    return { add, finish, close };
   }
 
   /** Sorts the buffer and writes it to a new run file through the staging page. */
@@ -293,29 +323,53 @@ export class ExternalSorter<T> {
     return file;
   }
 
-  /** Merges runs, `fanIn` at a time, until one merge can yield the records. */
+  /**
+   * Merges runs until one merge can yield the records: each pass merges
+   * consecutive groups of `fanIn` runs into one run each, in order (so that
+   * earlier input stays first for stable sorts); log_fanIn(runs) passes.
+   */
   private *merge(runs: string[], staging: MemorySegment): Generator<T, void, undefined> {
     let pass = 0;
     while (runs.length > this.fanIn) {
-      const group = runs.splice(0, this.fanIn);
-      const file = this.newRunFile(`pass-${pass++}-${runs.length}`);
-      const out = new RunWriter(this.fs!, file, staging, this.memory);
-      try {
-        for (const [address, length] of this.mergeRuns(group)) out.append(address - LENGTH, length + LENGTH);
-        out.close();
-      } catch (e) {
-        out.abort();
-        throw e;
+      const next: string[] = [];
+      for (let g = 0; g < runs.length; g += this.fanIn) {
+        const group = runs.slice(g, g + this.fanIn);
+        if (group.length === 1) {
+          next.push(group[0]!);
+          continue;
+        }
+        const file = this.newRunFile(`pass-${pass}-${next.length}`);
+        const out = new RunWriter(this.fs!, file, staging, this.memory);
+        try {
+          for (const [address, length] of this.mergeRuns(group)) out.append(address - LENGTH, length + LENGTH);
+          out.close();
+        } catch (e) {
+          out.abort();
+          throw e;
+        }
+        for (const f of group) this.fsCall(`remove run file ${f}`, () => this.fs!.remove(f));
+        this.result.spilledBytes += out.written;
+        next.push(file);
       }
-      for (const f of group) this.fs!.remove(f);
-      this.result.spilledBytes += out.written;
-      runs.unshift(file); // merged runs keep their place: earlier input stays first for stable sorts
+      runs = next;
+      pass++;
       this.result.mergePasses++;
     }
     const input = new DataInputDeserializer();
     for (const [address, length] of this.mergeRuns(runs)) {
       input.setBuffer(this.memory.bytes, address, length);
       yield this.serializer.deserialize(input);
+      this.checkOpen();
+    }
+  }
+
+  /** Runs a file operation; its error becomes a SpillError naming what was done. */
+  private fsCall<R>(what: string, op: () => R): R {
+    try {
+      return op();
+    } catch (cause) {
+      if (cause instanceof SpillError) throw cause;
+      throw new SpillError(`ExternalSorter: cannot ${what}: ${(cause as Error).message}`, { cause });
     }
   }
 
@@ -328,33 +382,50 @@ export class ExternalSorter<T> {
     const control = pages[0]!;
     const readers: RunReader[] = [];
     try {
-      for (let i = 0; i < files.length; i++) readers.push(new RunReader(fs, fs.open(files[i]!, 'r'), pages[i + 1]!, this.memory, files[i]!));
+      for (let i = 0; i < files.length; i++) {
+        const fd = this.fsCall(`open run file ${files[i]}`, () => fs.open(files[i]!, 'r'));
+        readers.push(new RunReader(fs, fd, pages[i + 1]!, this.memory, files[i]!));
+      }
       const core = this.memory.core;
       const view = this.memory.view;
-      const keys = control.address;
-      const heap = control.address + 4 * files.length;
-      for (let i = 0; i < readers.length; i++) view.setUint32(keys + 4 * i, readers[i]!.current(), true);
-      core.mergeSetup(heap, keys, readers.length, this.program);
-      for (let top = core.mergeTop(); top >= 0; top = core.mergeTop()) {
+      // The control page: [size][program][keys: k × u32][heap: k × u32], one per open merge.
+      const ctrl = control.address;
+      const k = readers.length;
+      const keys = ctrl + 8;
+      for (let i = 0; i < k; i++) view.setUint32(keys + 4 * i, readers[i]!.current(), true);
+      core.mergeSetup(ctrl, k, this.program);
+      for (let top = core.mergeTop(ctrl, k); top >= 0; top = core.mergeTop(ctrl, k)) {
         const reader = readers[top]!;
         const address = view.getUint32(keys + 4 * top, true);
         yield [address, view.getUint32(address - LENGTH, true)];
+        this.checkOpen();
         reader.consume();
         const next = reader.current();
-        if (next < 0) core.mergeRemoveTop();
-        else core.mergeAdvance(next);
+        if (next < 0) core.mergeRemoveTop(ctrl, k);
+        else core.mergeAdvance(ctrl, k, next);
       }
     } finally {
-      for (const r of readers) r.close();
-      this.budget.memoryManager.releaseAll(owner);
-      this.held.splice(this.held.indexOf(owner), 1);
+      let closeError: unknown;
+      for (const r of readers) {
+        try {
+          r.close();
+        } catch (e) {
+          closeError ??= e;
+        }
+      }
+      if (this.held.includes(owner)) {
+        this.budget.memoryManager.releaseAll(owner);
+        this.held.splice(this.held.indexOf(owner), 1);
+      }
+      if (closeError !== undefined) throw new SpillError(`ExternalSorter: cannot close a run file: ${(closeError as Error).message}`, { cause: closeError });
     }
   }
 
   private removeTempDir(): void {
-    if (this.tempDir !== undefined) {
-      this.fs?.removeDir(this.tempDir);
+    const dir = this.tempDir;
+    if (dir !== undefined) {
       this.tempDir = undefined;
+      this.fsCall(`remove the temporary directory ${dir}`, () => this.fs?.removeDir(dir));
     }
   }
 

@@ -98,20 +98,21 @@ export class KeyPointerSorter<T> {
     this.budget = budget;
     this.memory = (budget as unknown as { memory: LinearMemory }).memory;
     this.comparator = new TypeComparator(type, options.keys, options.normalizedKeyBytes === undefined ? {} : { normalizedKeyBytes: options.normalizedKeyBytes });
-    this.serializedComparator = this.comparator.forMemory(budget);
     this.serializer = type.createSerializer();
     this.stable = options.stable === true;
     if (!Number.isInteger(pages) || pages < 4) {
       throw new MemoryBudgetError(`KeyPointerSorter needs at least 4 managed pages (page table, index, index spare, records), got ${String(pages)}`);
     }
-    this.pages = budget.memoryManager.allocatePages(this, pages);
     this.pageSize = budget.memoryManager.pageSize;
-    this.pageTable = this.pages[0]!;
     this.nkLength = this.comparator.normalizedKeyLength;
     this.entrySizeLog2 = Math.max(4, Math.ceil(Math.log2(ENTRY_HEADER + this.nkLength)));
     this.entrySize = 1 << this.entrySizeLog2;
     this.entryShift = Math.log2(this.pageSize) - this.entrySizeLog2;
     if (this.entryShift < 0) throw new MemoryBudgetError(`KeyPointerSorter: an index entry of ${this.entrySize} bytes does not fit a page of ${this.pageSize}`);
+    // Everything checked: now take the memory.
+    this.serializedComparator = this.comparator.forMemory(budget);
+    this.pages = budget.memoryManager.allocatePages(this, pages);
+    this.pageTable = this.pages[0]!;
     this.reset();
   }
 
@@ -242,6 +243,7 @@ export class KeyPointerSorter<T> {
     const view = this.memory.view;
     const input = this.input;
     for (let i = 0; i < this.count; i++) {
+      if (this.disposed) throw new WeirError(`${this.name}: disposed while its records were being read`);
       const address = view.getUint32(this.entryAddress(i), true);
       input.setBuffer(this.memory.bytes, address, view.getUint32(address - LENGTH, true));
       yield this.serializer.deserialize(input);

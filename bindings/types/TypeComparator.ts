@@ -211,6 +211,9 @@ function encode(d: TypeDescriptor, words: number[]): Node {
   return { offset, children };
 }
 
+/** Compiled comparator programs per budget, by type and keys. */
+const programs = new WeakMap<LinearMemory, Map<string, number>>();
+
 /**
  * A {@link TypeComparator} compiled for one memory budget: the record type's
  * descriptor and the key program live in the budget's scratch area, and
@@ -224,6 +227,15 @@ export class SerializedComparator<T> {
   /** @internal Use {@link TypeComparator.forMemory}. */
   constructor(comparator: TypeComparator<T>, memory: LinearMemory) {
     this.memory = memory;
+    // Programs are compiled once per budget for each type and keys: the scratch area they live in is never freed.
+    const id = JSON.stringify([comparator.type.describe(), comparator.keys.map((k) => [k.indexes, k.descending])]);
+    let compiled = programs.get(memory);
+    if (compiled === undefined) programs.set(memory, (compiled = new Map()));
+    const known = compiled.get(id);
+    if (known !== undefined) {
+      this.program = known;
+      return;
+    }
     const words: number[] = [];
     const root = encode(comparator.type.describe(), words);
     // The program follows the descriptor: node offsets become addresses once the block is placed.
@@ -253,6 +265,7 @@ export class SerializedComparator<T> {
     words.forEach((w, i) => view.setInt32(base + i * 4, w, true));
     program.forEach((w, i) => view.setInt32(programAt + i * 4, w, true));
     this.program = programAt;
+    compiled.set(id, programAt);
   }
 
   /** Compares the serialized records at `offsetA` of `a` and `offsetB` of `b` (each wholly inside its segment). */

@@ -68,10 +68,12 @@ describe('ExternalSorter', () => {
         fc.array(fc.record({ key: fc.integer({ min: -50, max: 50 }), name: fc.string({ unit: 'binary', maxLength: 40 }), seq: fc.constant(0) }), { maxLength: 800 }),
         fc.constantFrom(5, 6, 9),
         fc.integer({ min: 2, max: 6 }),
-        (rs, pages, fanIn) => {
+        fc.constantFrom(Number.POSITIVE_INFINITY, 1000, 7),
+        (rs, pages, fanIn, maxIo) => {
           const input = rs.map((r, i) => ({ ...r, seq: i }));
           const b = budget({ network: '64kb', managed: '64kb', segmentSize: '4kb' });
           const fs = new MemoryFileSystem();
+          fs.maxIo = maxIo; // short reads and writes
           const sorter = new ExternalSorter({ type: Rec, keys: ['name', 'key'], budget: b, memory: pages * 4096, fanIn, stable: true, fileSystem: fs });
           expect([...sorter.sortSync(input)]).to.deep.equal([...input].sort((x, y) => str(x.name, y.name) || x.key - y.key || x.seq - y.seq));
           expect(fs.leftovers).to.equal(0);
@@ -167,5 +169,85 @@ describe('ExternalSorter', () => {
     expect(made.length).to.equal(1);
     const getBuiltin = (globalThis as unknown as { process: { getBuiltinModule(n: string): { existsSync(p: string): boolean } } }).process.getBuiltinModule;
     expect(getBuiltin('node:fs').existsSync(made[0]!), 'the temporary directory is gone').to.equal(false);
+  });
+
+  it('two spilled sorts can be read at once (a sort-merge join), each in order', () => {
+    const b = small();
+    const fs = new MemoryFileSystem();
+    const left = new ExternalSorter({ type: Types.LONG, budget: b, memory: '20kb', fileSystem: fs });
+    const right = new ExternalSorter({ type: Types.LONG, budget: b, memory: '20kb', fileSystem: fs });
+    const n = 6000;
+    const a = left.sortSync(Array.from({ length: n }, (_, i) => (i * 7919) % n))[Symbol.iterator]();
+    const c = right.sortSync(Array.from({ length: n }, (_, i) => n - 1 - ((i * 104729) % n)))[Symbol.iterator]();
+    for (let i = 0; i < n; i++) {
+      expect(a.next().value).to.equal(i);
+      expect(c.next().value).to.equal(i);
+    }
+    expect(a.next().done).to.equal(true);
+    expect(c.next().done).to.equal(true);
+    expect(left.stats.runs).to.be.above(1);
+    expect(fs.leftovers).to.equal(0);
+  });
+
+  it('thousands of sorts on one budget do not use up its scratch memory', () => {
+    const b = small();
+    for (let i = 0; i < 3000; i++) {
+      const sorter = new ExternalSorter({ type: Rec, keys: ['key', { field: 'name', order: 'desc' }], budget: b, memory: '20kb', fileSystem: null });
+      expect([...sorter.sortSync([{ key: 2, name: 'a', seq: 0 }, { key: 1, name: 'b', seq: 1 }])].map((r) => r.key)).to.deep.equal([1, 2]);
+    }
+  });
+
+  it('merge passes grow with the logarithm of the runs, and each pass writes the data once', () => {
+    const b = small();
+    const fs = new MemoryFileSystem();
+    const sorter = new ExternalSorter({ type: Rec, keys: ['key'], budget: b, memory: '20kb', fanIn: 3, fileSystem: fs });
+    const input = records(20_000);
+    const out = [...sorter.sortSync(input)];
+    expect(out.length).to.equal(input.length);
+    const { runs, mergePasses, spilledBytes } = sorter.stats;
+    expect(mergePasses).to.equal(Math.ceil(Math.log(runs) / Math.log(3)) - 1);
+    const firstPass = spilledBytes / (mergePasses + 1);
+    expect(spilledBytes).to.be.at.most(firstPass * (mergePasses + 1) + 1);
+    expect(mergePasses).to.be.below(10);
+  });
+
+  it('small segments cap the fan-in at what the merge control page holds', () => {
+    const b = budget({ network: 256, managed: 64 * 256, segmentSize: 256 });
+    const fs = new MemoryFileSystem();
+    const sorter = new ExternalSorter({ type: Types.LONG, budget: b, memory: 40 * 256, fanIn: 128, fileSystem: fs });
+    const n = 10_000;
+    expect([...sorter.sortSync(Array.from({ length: n }, (_, i) => (i * 7919) % n))]).to.deep.equal(Array.from({ length: n }, (_, i) => i));
+    expect(fs.leftovers).to.equal(0);
+  });
+
+  it('dispose while the records are being read stops the sort; pages given to others are untouched', () => {
+    const b = small();
+    const fs = new MemoryFileSystem();
+    const sorter = new ExternalSorter({ type: Types.LONG, budget: b, memory: '20kb', fileSystem: fs });
+    const it = sorter.sortSync(Array.from({ length: 6000 }, (_, i) => 6000 - i))[Symbol.iterator]();
+    expect(it.next().value).to.equal(1);
+    sorter.dispose();
+    const other = { name: 'other' };
+    const pages = b.memoryManager.allocatePages(other, b.memoryManager.availablePages);
+    for (const p of pages) p.fill(0, p.size, 0x5a);
+    expect(() => it.next()).to.throw(WeirError, /disposed while its records were being read/);
+    expect(pages.every((p) => p.view(0, p.size).every((x) => x === 0x5a))).to.equal(true);
+    b.memoryManager.releaseAll(other);
+    expect(fs.leftovers).to.equal(0);
+  });
+
+  it('a failing read of a run file is a SpillError, and everything is cleaned up', () => {
+    const b = small();
+    const fs = new MemoryFileSystem();
+    const sorter = new ExternalSorter({ type: Types.LONG, budget: b, memory: '20kb', fileSystem: fs });
+    const it = sorter.sortSync(Array.from({ length: 6000 }, (_, i) => i))[Symbol.iterator]();
+    expect(it.next().value).to.equal(0);
+    fs.failReads = true;
+    expect(() => {
+      for (let r = it.next(); !r.done; r = it.next());
+    }).to.throw(SpillError, /reading run file .* failed: EIO/);
+    expect(fs.leftovers).to.equal(0);
+    expect(fs.openFiles).to.equal(0);
+    expect(b.memoryManager.pagesHeld()).to.equal(0);
   });
 });

@@ -154,4 +154,29 @@ describe('KeyPointerSorter', () => {
     expect(() => new KeyPointerSorter({ type: Types.LIST(Types.INT) as TypeInformation<number[]>, budget: b, pages: 4 })).to.throw(/cannot be a key/);
     expect(b.memoryManager.availablePages, 'nothing taken').to.equal(16);
   });
+
+  it('an index entry that does not fit a page is refused before any page is taken', () => {
+    const b = budget({ network: 256, managed: 64 * 256, segmentSize: 256 });
+    const Wide = Types.TUPLE(Array.from({ length: 40 }, () => Types.LONG));
+    expect(() => new KeyPointerSorter({ type: Wide, budget: b, pages: 8, normalizedKeyBytes: 256 })).to.throw(MemoryBudgetError, /does not fit a page of 256/);
+    expect(b.memoryManager.pagesHeld()).to.equal(0);
+  });
+
+  it('sorts many records across many index pages with the radix sort, also after reset and after a second sort', () => {
+    const b = budget({ network: '64kb', managed: '4mb', segmentSize: '4kb' });
+    const sorter = new KeyPointerSorter({ type: Types.TUPLE([Types.LONG, Types.STRING]), keys: [0, { field: 1, order: 'desc' }], budget: b, pages: 1000, stable: true });
+    for (const n of [255, 256, 257, 5000]) {
+      sorter.reset();
+      const input = Array.from({ length: n }, (_, i) => [((i * 7919) % 97) * 2 ** 40, `s${i % 13}`] as [number, string]);
+      for (const r of input) expect(sorter.write(r)).to.equal(true);
+      sorter.sort();
+      sorter.sort(); // sorting a sorted buffer again changes nothing
+      const expected = input
+        .map((r, i) => [r, i] as const)
+        .sort(([x, i], [y, j]) => x[0] - y[0] || (x[1] < y[1] ? 1 : x[1] > y[1] ? -1 : 0) || i - j)
+        .map(([r]) => r);
+      expect([...sorter]).to.deep.equal(expected);
+    }
+    sorter.dispose();
+  });
 });

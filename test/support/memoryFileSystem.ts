@@ -10,6 +10,10 @@ export class MemoryFileSystem implements SpillFileSystem {
   private nextDir = 0;
   /** Bytes written before writes fail with ENOSPC (Infinity: never). */
   diskBytes = Number.POSITIVE_INFINITY;
+  /** At most this many bytes per read or write call, as a real file system may do. */
+  maxIo = Number.POSITIVE_INFINITY;
+  /** Reads fail with EIO when set. */
+  failReads = false;
   written = 0;
 
   makeTempDir(parent: string | undefined, prefix: string): string {
@@ -29,13 +33,17 @@ export class MemoryFileSystem implements SpillFileSystem {
     return fd;
   }
   write(fd: number, bytes: Uint8Array, offset: number, length: number): number {
+    length = Math.min(length, this.maxIo);
     if (this.written + length > this.diskBytes) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
     this.written += length;
     this.files.get(this.open_.get(fd)!.path)!.push(bytes.slice(offset, offset + length));
     return length;
   }
   read(fd: number, bytes: Uint8Array, offset: number, length: number): number {
-    const f = this.open_.get(fd)!;
+    if (this.failReads) throw Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' });
+    length = Math.min(length, this.maxIo);
+    const f = this.open_.get(fd);
+    if (f === undefined) throw Object.assign(new Error(`EBADF: bad file descriptor ${fd}`), { code: 'EBADF' });
     const chunks = this.files.get(f.path)!;
     let n = 0;
     while (n < length && f.chunk < chunks.length) {
