@@ -18,7 +18,15 @@ const UNITS: Record<string, number> = {
   gib: 1024 ** 3,
 };
 
-/** Parses a memory size into bytes; `what` names the option in the error. */
+/**
+ * Parses a memory size into bytes; `what` names the option in the error.
+ *
+ * @example
+ * ```ts
+ * parseMemorySize('64mb', 'memory.network'); // 67108864
+ * parseMemorySize('1.5 KiB', 'x');           // 1536
+ * ```
+ */
 export function parseMemorySize(value: MemorySize, what: string): number {
   let bytes: number;
   if (typeof value === 'number') {

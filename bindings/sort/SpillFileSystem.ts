@@ -5,6 +5,14 @@
  * more memory than it has fails with a MemoryBudgetError. (Browsers' Origin
  * Private File System is not used: its synchronous access exists only in
  * workers.) Tests and embedders can pass their own implementation.
+ *
+ * @example
+ * ```ts
+ * // Spill into a directory of your choosing, through node:fs:
+ * new ExternalSorter({ type, budget, tempDir: '/var/tmp', fileSystem: nodeSpillFileSystem() });
+ * // Never spill (fail with MemoryBudgetError instead):
+ * new ExternalSorter({ type, budget, fileSystem: null });
+ * ```
  */
 export interface SpillFileSystem {
   /** Makes a new empty directory under `parent` (or the system's temporary directory) and returns its path. */

@@ -8,6 +8,16 @@
  *
  * Reading past the end of the range raises a {@link SerializationError}
  * ("truncated record") instead of returning garbage.
+ *
+ * @example
+ * ```ts
+ * const out = new DataOutputSerializer();
+ * out.writeInt32(7);
+ * out.writeString('héllo');
+ * const input = new DataInputDeserializer(out.toUint8Array());
+ * input.readInt32();  // 7
+ * input.readString(); // 'héllo'
+ * ```
  */
 import { SerializationError } from '../errors.js';
 import { decodeUtf8, nativeView, type NativeView } from './utf8.js';

@@ -7,6 +7,13 @@
  *
  *   keyGroup      = murmur3(serialized key) mod maxParallelism
  *   operatorIndex = floor(keyGroup × parallelism / maxParallelism)
+ *
+ * @example
+ * ```ts
+ * computeOperatorIndexForKeyGroup(128, 4, 37);        // 1
+ * computeKeyGroupRangeForOperatorIndex(128, 4, 1);    // { start: 32, end: 63 }
+ * ```
+ * @module
  */
 import { ConfigurationError } from '../errors.js';
 import type { LinearMemory } from '../core/LinearMemory.js';

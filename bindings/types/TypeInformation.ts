@@ -6,6 +6,15 @@
  * wasm comparator reads fields by, and what two types are compared by.
  *
  * Instances come from {@link Types}: `Types.INT`, `Types.OBJECT({ … })`, ….
+ *
+ * @example
+ * ```ts
+ * const Point = Types.TUPLE([Types.DOUBLE, Types.DOUBLE]);
+ * Point.toString();                    // 'TUPLE<[DOUBLE, DOUBLE]>'
+ * Point.isKeyType;                     // true
+ * const serializer = Point.createSerializer();
+ * const byX = Point.createComparator([0]);
+ * ```
  */
 import { TypeInformationError } from '../errors.js';
 import { TypeComparator, type KeyField, type TypeComparatorOptions } from './TypeComparator.js';

@@ -9,6 +9,15 @@
  * equals `v`; `copy(v)` is deep and equal; `getLength()` is the exact size for
  * fixed-size types and -1 otherwise; a value that does not match the type is
  * refused with a {@link SerializationError} naming the field path and value.
+ *
+ * @example
+ * ```ts
+ * const s = Types.OBJECT({ id: Types.LONG, tags: Types.LIST(Types.STRING) }).createSerializer();
+ * const out = new DataOutputSerializer();
+ * s.serialize({ id: 1, tags: ['a'] }, out);
+ * s.deserialize(new DataInputDeserializer(out.toUint8Array())); // { id: 1, tags: ['a'] }
+ * s.serialize({ id: 1, tags: [2] }, out); // SerializationError: tags[0]: expected STRING (a string), got 2 (number)
+ * ```
  */
 import { SerializationError } from '../errors.js';
 import type { DataInputDeserializer } from './DataInputDeserializer.js';
