@@ -237,6 +237,22 @@ export class KeyPointerSorter<T> {
     }
   }
 
+  /**
+   * The records in sorted order as their serialized bytes, without
+   * deserializing them: each a `Uint8Array` view of the buffer's memory, valid
+   * until the buffer is reset or disposed (copy it to keep it). Read one with
+   * `type.createSerializer().deserialize(new DataInputDeserializer(bytes))`.
+   */
+  *serializedRecords(): IterableIterator<Uint8Array> {
+    this.checkSorted();
+    const view = this.memory.view;
+    for (let i = 0; i < this.count; i++) {
+      if (this.disposed) throw new WeirError(`${this.name}: disposed while its records were being read`);
+      const address = view.getUint32(this.entryAddress(i), true);
+      yield this.memory.bytes.subarray(address, address + view.getUint32(address - LENGTH, true));
+    }
+  }
+
   /** The records in sorted order, deserialized (after {@link sort}). */
   *[Symbol.iterator](): IterableIterator<T> {
     this.checkSorted();

@@ -3,7 +3,7 @@
 // cannot break; stability; bad records.
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { KeyPointerSorter, MemoryBudgetError, SerializationError, Types, WeirError, type KeyField, type TypeInformation } from 'weir';
+import { DataInputDeserializer, KeyPointerSorter, MemoryBudgetError, SerializationError, Types, WeirError, type KeyField, type TypeInformation } from 'weir';
 import { budget, withBudget } from '../support/leaks.js';
 
 const str = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -177,6 +177,18 @@ describe('KeyPointerSorter', () => {
         .map(([r]) => r);
       expect([...sorter]).to.deep.equal(expected);
     }
+    sorter.dispose();
+  });
+
+  it('yields the sorted records as raw bytes too, each deserializing to the record', () => {
+    const b = budget({ network: '64kb', managed: '256kb', segmentSize: '4kb' });
+    const sorter = new KeyPointerSorter({ type: Rec, keys: ['name'], budget: b, pages: 40 });
+    const input = ['pear', 'apple', 'fig'].map((name, i) => ({ id: i, name, score: 0, big: 0n, seq: i }));
+    for (const r of input) sorter.write(r);
+    sorter.sort();
+    const serializer = Rec.createSerializer();
+    const back = [...sorter.serializedRecords()].map((bytes) => serializer.deserialize(new DataInputDeserializer(bytes)));
+    expect(back.map((r) => r.name)).to.deep.equal(['apple', 'fig', 'pear']);
     sorter.dispose();
   });
 });
