@@ -66,11 +66,11 @@ type Migration = ((v: unknown) => unknown) | null; // null: the value is the sam
 
 class Incompatible extends Error {}
 
-function plan(next: TypeDescriptor, prev: TypeDescriptor, path: string, nextType: () => TypeInformation): Migration {
+function plan(next: TypeDescriptor, prev: TypeDescriptor, path: string): Migration {
   const here = path === '' ? 'the type' : `field "${path}"`;
   if (JSON.stringify(next) === JSON.stringify(prev)) return null;
   if (next.kind === 'NULLABLE' && prev.kind !== 'NULLABLE') {
-    return plan(next.element, prev, path, () => Types.fromDescriptor(next.element)) ?? ((v) => v);
+    return plan(next.element, prev, path) ?? ((v) => v);
   }
   if (next.kind !== prev.kind) {
     throw new Incompatible(`${here} changed from ${formatDescriptor(prev)} to ${formatDescriptor(next)}`);
@@ -85,7 +85,7 @@ function plan(next: TypeDescriptor, prev: TypeDescriptor, path: string, nextType
           const type = Types.fromDescriptor(d);
           return { name, added: true, migrate: (() => type.createSerializer().defaultValue()) as (v: unknown) => unknown };
         }
-        return { name, added: false, migrate: plan(d, o, join(name), () => Types.fromDescriptor(d)) };
+        return { name, added: false, migrate: plan(d, o, join(name)) };
       });
       const same =
         steps.every((s) => !s.added && s.migrate === null) &&
@@ -107,22 +107,22 @@ function plan(next: TypeDescriptor, prev: TypeDescriptor, path: string, nextType
       if (p.items.length !== next.items.length) {
         throw new Incompatible(`${here} changed from a TUPLE of ${p.items.length} to one of ${next.items.length} items`);
       }
-      const steps = next.items.map((d, i) => plan(d, p.items[i]!, `${path}[${i}]`, () => Types.fromDescriptor(d)));
+      const steps = next.items.map((d, i) => plan(d, p.items[i]!, `${path}[${i}]`));
       if (steps.every((s) => s === null)) return null;
       return (v) => (v as unknown[]).map((x, i) => (steps[i] === null ? x : steps[i]!(x)));
     }
     case 'LIST': {
-      const step = plan(next.element, (prev as typeof next).element, `${path}[]`, () => Types.fromDescriptor(next.element));
+      const step = plan(next.element, (prev as typeof next).element, `${path}[]`);
       return step === null ? null : (v) => (v as unknown[]).map(step);
     }
     case 'NULLABLE': {
-      const step = plan(next.element, (prev as typeof next).element, path, () => Types.fromDescriptor(next.element));
+      const step = plan(next.element, (prev as typeof next).element, path);
       return step === null ? null : (v) => (v === null || v === undefined ? v : step(v));
     }
     case 'MAP': {
       const p = prev as typeof next;
-      const k = plan(next.key, p.key, `${path}{key}`, () => Types.fromDescriptor(next.key));
-      const val = plan(next.value, p.value, `${path}{value}`, () => Types.fromDescriptor(next.value));
+      const k = plan(next.key, p.key, `${path}{key}`);
+      const val = plan(next.value, p.value, `${path}{value}`);
       if (k === null && val === null) return null;
       return (v) => new Map([...(v as Map<unknown, unknown>)].map(([a, b]) => [k === null ? a : k(a), val === null ? b : val(b)]));
     }
@@ -133,7 +133,6 @@ function plan(next: TypeDescriptor, prev: TypeDescriptor, path: string, nextType
       return (v) => v; // values are the same JS values; only their indexes moved
     }
     default:
-      void nextType;
       throw new Incompatible(`${here} changed from ${formatDescriptor(prev)} to ${formatDescriptor(next)}`);
   }
 }
@@ -146,7 +145,7 @@ export function resolveSchemaCompatibility<T>(type: TypeInformation<T>, oldSnaps
   const oldType = readTypeSnapshot(oldSnapshot);
   let migration: Migration;
   try {
-    migration = plan(type.describe(), oldType.describe(), '', () => type);
+    migration = plan(type.describe(), oldType.describe(), '');
   } catch (e) {
     if (!(e instanceof Incompatible)) throw e;
     const reason = e.message;

@@ -125,6 +125,27 @@ describe('serializers refuse values that do not match their type', () => {
     b.memoryManager.releaseAll(owner);
   });
 
+  it('a record of many segments is copied piece by piece and read back whole', () => {
+    const b = budget({ network: 256, managed: 64 * 256, segmentSize: 256 });
+    const owner = {};
+    const segments = b.memoryManager.allocatePages(owner, 30);
+    const text = 'é'.repeat(2500); // 5000 bytes of UTF-8: about 20 segments
+    const writer = new RecordSerializer(Types.STRING.createSerializer(), b);
+    writer.serializeRecord(text);
+    const used: number[] = [];
+    while (writer.hasPendingBytes) used.push(writer.copyTo(segments[used.length]!, 0));
+    expect(used.length).to.be.at.least(19);
+    const reader = new RecordDeserializer(Types.STRING.createSerializer());
+    const back: string[] = [];
+    used.forEach((n, i) => {
+      reader.setNextBuffer(segments[i]!, 0, n);
+      while (reader.hasNext()) back.push(reader.next());
+      if (i < used.length - 1) expect(reader.hasPartialRecord).to.equal(true);
+    });
+    expect(back).to.deep.equal([text]);
+    b.memoryManager.releaseAll(owner);
+  });
+
   it('a record whose bytes are cut short is refused as truncated, not read as garbage', () => {
     const bytes = serialize(Bid, bid);
     const input = new DataInputDeserializer(bytes, 0, bytes.length - 3);
