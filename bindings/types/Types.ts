@@ -174,12 +174,16 @@ export const Types = {
    * A TypeInformation for values like `sample`: numbers become DOUBLE, plain
    * objects OBJECT, arrays LIST (or TUPLE when the items differ), Dates
    * INSTANT, … Whatever cannot be described (class instances, null fields,
-   * empty arrays) becomes GENERIC; `onFallback` hears where.
+   * empty arrays) becomes GENERIC; `onFallback` hears where — without it,
+   * weir warns once per process (console.warn) that a type fell back.
    */
   infer<T>(sample: T, onFallback?: (paths: string[]) => void): TypeInformation<T> {
     const fallbacks: string[] = [];
     const type = infer(sample, '', fallbacks);
-    if (fallbacks.length > 0) onFallback?.(fallbacks);
+    if (fallbacks.length > 0) {
+      if (onFallback !== undefined) onFallback(fallbacks);
+      else warnGenericFallback(`Types.infer (at ${fallbacks.join(', ')})`);
+    }
     return type as TypeInformation<T>;
   },
 

@@ -339,6 +339,21 @@ describe('Types.infer', () => {
     expect(heard).to.deep.equal(['a (null)', 'b[] (empty array)', 'c', 'd (empty Map)']);
   });
 
+  it('without a listener, a fallback to GENERIC is warned about once per process', () => {
+    const warned: string[] = [];
+    const original = console.warn;
+    console.warn = (message: string) => warned.push(message);
+    try {
+      Types.infer({ a: new (class Widget {})() });
+      Types.infer({ b: null });
+    } finally {
+      console.warn = original;
+    }
+    // Once per process: no spec before this one lets a fallback go unheard.
+    expect(warned).to.have.length(1);
+    expect(warned[0]).to.match(/^weir: Types.infer \(at a\) has no TypeInformation and falls back to Types.GENERIC/);
+  });
+
   it('an inferred type serializes its sample', () => {
     const sample = { word: 'x', n: 1.5, at: [1, 2] };
     const t = Types.infer(sample);
