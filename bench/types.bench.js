@@ -90,6 +90,7 @@ export async function run() {
     }
 
     await runSuite(`Round trip of a Nexmark ${kind.name} (${N} distinct records)`, 'serialize + deserialize one record', [
+      // Each case has its own function on purpose: one shared helper would make its call sites polymorphic.
       {
         name: 'weir (generated serializer)',
         weir: true,

@@ -88,6 +88,16 @@ function putFloatKey(width: 4 | 8) {
 
 const intCode = (expected: string, invalid: string, write: string, read: string): InlineCode => ({ invalid, expected, write, read, copy: '$' });
 
+/** A row for an integer type written with out.write<method> / input.read<method>, `width` bytes. */
+function integer(expected: string, invalid: string, method: string, width: number, putNormalizedKey: KeyOps<number>['putNormalizedKey']): BasicSpec<number> {
+  return {
+    code: intCode(expected, invalid, `out.write${method}($);`, `input.read${method}()`),
+    length: width,
+    defaultValue: () => 0,
+    keyOps: { compare: numeric, normalizedKeyLength: width, normalizedKeyDecides: true, putNormalizedKey },
+  };
+}
+
 const SPECS: { [K in BasicKind]: BasicSpec<any> } = {
   BOOLEAN: {
     code: intCode('BOOLEAN (true or false)', "typeof $ !== 'boolean'", 'out.writeBoolean($);', 'input.readBoolean()'),
@@ -102,30 +112,10 @@ const SPECS: { [K in BasicKind]: BasicSpec<any> } = {
       },
     },
   },
-  BYTE: {
-    code: intCode('BYTE (an integer from -128 to 127)', '(($ << 24) >> 24) !== $', 'out.writeInt8($);', 'input.readInt8()'),
-    length: 1,
-    defaultValue: () => 0,
-    keyOps: { compare: numeric, normalizedKeyLength: 1, normalizedKeyDecides: true, putNormalizedKey: putIntKey(1) },
-  },
-  SHORT: {
-    code: intCode('SHORT (an integer from -32768 to 32767)', '(($ << 16) >> 16) !== $', 'out.writeInt16($);', 'input.readInt16()'),
-    length: 2,
-    defaultValue: () => 0,
-    keyOps: { compare: numeric, normalizedKeyLength: 2, normalizedKeyDecides: true, putNormalizedKey: putIntKey(2) },
-  },
-  INT: {
-    code: intCode('INT (a 32-bit integer)', '($ | 0) !== $', 'out.writeInt32($);', 'input.readInt32()'),
-    length: 4,
-    defaultValue: () => 0,
-    keyOps: { compare: numeric, normalizedKeyLength: 4, normalizedKeyDecides: true, putNormalizedKey: putIntKey(4) },
-  },
-  LONG: {
-    code: intCode('LONG (a safe integer; use BIGINT for full 64-bit values)', '!Number.isSafeInteger($)', 'out.writeInt64($);', 'input.readInt64()'),
-    length: 8,
-    defaultValue: () => 0,
-    keyOps: { compare: numeric, normalizedKeyLength: 8, normalizedKeyDecides: true, putNormalizedKey: putLongKey },
-  },
+  BYTE: integer('BYTE (an integer from -128 to 127)', '(($ << 24) >> 24) !== $', 'Int8', 1, putIntKey(1)),
+  SHORT: integer('SHORT (an integer from -32768 to 32767)', '(($ << 16) >> 16) !== $', 'Int16', 2, putIntKey(2)),
+  INT: integer('INT (a 32-bit integer)', '($ | 0) !== $', 'Int32', 4, putIntKey(4)),
+  LONG: integer('LONG (a safe integer; use BIGINT for full 64-bit values)', '!Number.isSafeInteger($)', 'Int64', 8, putLongKey),
   BIGINT: {
     code: intCode(
       'BIGINT (a bigint from -2^63 to 2^63-1)',
