@@ -1,12 +1,14 @@
-// The demo job of `npm start`: a producer fills network buffers and sends them
-// through a credit-based channel to a consumer whose speed changes. When the
-// consumer slows down, the channel runs out of credit, the producer waits for
-// buffers (backpressure) and memory stays flat; when it speeds up again, the
-// producer does too. A live line shows each pool's use.
+// The demo job of `npm start`: a producer serializes Nexmark-style bids into
+// network buffers (a record may span two buffers) and sends the buffers
+// through a credit-based channel to a consumer, whose speed changes, that
+// reads the bids back and checks their order. When the consumer slows down,
+// the channel runs out of credit, the producer waits for buffers
+// (backpressure) and memory stays flat; when it speeds up again, the producer
+// does too. A live line shows each pool's use.
 //
 // Usage: npm start [-- --seconds 9]
 import cliProgress from 'cli-progress';
-import { MemoryBudget } from 'weir';
+import { MemoryBudget, RecordDeserializer, RecordSerializer, Types } from 'weir';
 
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 9;
 // A consumer's pause after each buffer: none, or 4 ms (about 250 buffers/s).
@@ -15,7 +17,14 @@ const phases = [
   { name: 'slow consumer', pauseMs: 4 },
   { name: 'fast again', pauseMs: 0 },
 ];
-const RECORD = 8; // one int64 per record
+const Bid = Types.OBJECT({
+  auction: Types.LONG, bidder: Types.LONG, price: Types.LONG, channel: Types.STRING, url: Types.STRING, dateTime: Types.LONG,
+});
+const CHANNELS = ['Google', 'Facebook', 'Baidu', 'Apple'];
+const bid = (n) => ({
+  auction: 1000 + (n % 97), bidder: n, price: 100 + ((n * 7919) % 100000), channel: CHANNELS[n & 3],
+  url: `https://www.nexmark.com/item.htm?query=${n % 1000}`, dateTime: 1_700_000_000_000 + n,
+});
 
 const budget = MemoryBudget.create({ network: '4mb', managed: 0, segmentSize: '32kb' });
 const global = budget.networkBufferPool;
@@ -25,18 +34,26 @@ const reserved = budget.reservedBytes;
 
 // The channel: buffers the consumer granted credit for and the producer filled.
 const channel = [];
-const stats = { produced: 0, consumed: 0, backpressuredMs: 0, busyMs: 0, maxQueued: 0 };
+const stats = { produced: 0, consumed: 0, buffers: 0, backpressuredMs: 0, busyMs: 0, maxQueued: 0 };
 let phase = 0;
 let done = false;
 
 async function produce() {
+  const writer = new RecordSerializer(Bid.createSerializer(), budget);
   let next = 0;
-  while (!done) {
+  while (!done || writer.hasPendingBytes) {
     const t0 = performance.now();
     const out = output.requestBuffer() ?? (await output.requestBufferAsync());
-    const records = out.capacity / RECORD;
-    for (let i = 0; i < records; i++) out.segment.putInt64(i * RECORD, next++);
-    out.size = records * RECORD;
+    // Fill the buffer with records; the last one may continue in the next buffer.
+    let records = 0;
+    while (out.size < out.capacity) {
+      if (!writer.hasPendingBytes) {
+        if (done) break;
+        writer.serializeRecord(bid(next++));
+        records++;
+      }
+      out.size += writer.copyTo(out.segment, out.size);
+    }
     const t1 = performance.now();
     // Credit: a buffer on the receiving side. None free → the producer waits here.
     let credit = input.requestBuffer();
@@ -50,7 +67,7 @@ async function produce() {
     stats.produced += records;
     stats.busyMs += t1 - t0 + (performance.now() - t2);
     stats.backpressuredMs += t2 - t1;
-    if (stats.produced % (records * 16) === 0) await new Promise((resolve) => setImmediate(resolve));
+    if (++stats.buffers % 16 === 0) await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
@@ -58,20 +75,23 @@ let expected = 0;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const yieldToLoop = () => new Promise((resolve) => setImmediate(resolve));
 
+const reader = new RecordDeserializer(Bid.createSerializer());
+
 async function consume() {
   let n = 0;
-  while (!done || channel.length > 0 || output.numInUse > 0) {
+  while (!done || channel.length > 0 || output.numInUse > 0 || reader.hasPartialRecord) {
     const buffer = channel.shift();
     if (buffer === undefined) {
       await yieldToLoop();
       continue;
     }
-    for (let off = 0; off < buffer.size; off += RECORD) {
-      const value = buffer.segment.getInt64(off);
-      if (value !== expected) throw new Error(`record ${expected} arrived as ${value}`);
+    reader.setNextBuffer(buffer.segment, 0, buffer.size);
+    while (reader.hasNext()) {
+      const b = reader.next();
+      if (b.bidder !== expected) throw new Error(`bid ${expected} arrived as bid ${b.bidder}`);
       expected++;
+      stats.consumed++;
     }
-    stats.consumed += buffer.size / RECORD;
     buffer.recycle();
     const pause = done ? 0 : phases[phase].pauseMs;
     if (pause > 0) await sleep(pause);
