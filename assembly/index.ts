@@ -1,6 +1,6 @@
 // The weir WebAssembly module: everything that loops over bytes.
 // Exports take and return numbers only (addresses, ids, lengths, counts).
 export { copy, fill, compare, swap, equals } from "./segments";
-export { heapBase, init, take, give, transfer, available, ownerOf } from "./pools";
-export { compareRecords, skip, valueLength, murmur3, murmurBlocks, murmurFinish } from "./keys";
-export { sortSetup, sortIndex, isSorted, compareAt, mergeSetup, mergeTop, mergeAdvance, mergeRemoveTop, radixSortU64, radixSortIndex, sortTies } from "./sort";
+export { heapBase, init, take, give, available, ownerOf } from "./pools";
+export { compareRecords, murmur3, murmurBlocks, murmurFinish } from "./keys";
+export { sortSetup, sortIndex, mergeSetup, mergeTop, mergeAdvance, mergeRemoveTop, radixSortU64, radixSortIndex, sortTies } from "./sort";

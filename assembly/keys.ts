@@ -62,7 +62,7 @@ function readVarint(at: usize): u32 {
 }
 
 /** The address just past the value of type `node` that starts at `at`. */
-export function skip(node: usize, at: usize): usize {
+function skip(node: usize, at: usize): usize {
   switch (code(node)) {
     case T_BOOLEAN:
     case T_BYTE:
@@ -306,11 +306,6 @@ export function compareRecords(prog: usize, a: usize, b: usize): i32 {
     if (r != 0) return descending ? -r : r;
   }
   return 0;
-}
-
-/** The length in bytes of the value of type `node` at `at`. */
-export function valueLength(node: usize, at: usize): usize {
-  return skip(node, at) - at;
 }
 
 // MurmurHash3 (x86, 32-bit) over bytes.

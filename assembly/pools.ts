@@ -92,14 +92,6 @@ export function give(kind: i32, id: i32, owner: i32): i32 {
   return GIVE_OK;
 }
 
-/** Moves segment `id` from owner `from` to owner `to` without freeing it. */
-export function transfer(id: i32, from: i32, to: i32): bool {
-  const slot = ownerTable + (<usize>id << 2);
-  if (load<i32>(slot) != from) return false;
-  store<i32>(slot, to);
-  return true;
-}
-
 /** The number of free segments of `kind`. */
 export function available(kind: i32): i32 {
   return load<i32>(stackField(kind, 1));

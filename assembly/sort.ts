@@ -74,7 +74,7 @@ function compareEntries(a: usize, b: usize): i32 {
 }
 
 /** Compares entries `i` and `j`. */
-export function compareAt(i: u32, j: u32): i32 {
+function compareAt(i: u32, j: u32): i32 {
   return compareEntries(entry(i), entry(j));
 }
 
@@ -243,12 +243,6 @@ export function sortTies(count: u32): void {
   }
 }
 
-/** True if entries [0, count) are in order. */
-export function isSorted(count: u32): bool {
-  for (let i: u32 = 1; i < count; i++) if (compareAt(i - 1, i) > 0) return false;
-  return true;
-}
-
 // The merge heap lives in a control block the caller gives, so that several
 // merges can be open at once: [size u32][program u32][keys: k × u32][heap: k × u32];
 // keys[run] is the address of that run's current record, heap holds run numbers.
@@ -300,20 +294,22 @@ export function mergeTop(control: usize, k: u32): i32 {
   return heapSize == 0 ? -1 : <i32>load<u32>(heap);
 }
 
-/** The top run moved on: its new current record is at `address`. */
-export function mergeAdvance(control: usize, k: u32, address: usize): void {
+/** The top run moved on: its new current record is at `address`. Returns the new top run. */
+export function mergeAdvance(control: usize, k: u32, address: usize): i32 {
   openHeap(control, k);
   store<u32>(keys + (<usize>load<u32>(heap) << 2), <u32>address);
   heapSift(0);
+  return <i32>load<u32>(heap);
 }
 
-/** The top run is exhausted. */
-export function mergeRemoveTop(control: usize, k: u32): void {
+/** The top run is exhausted. Returns the new top run, or -1 when all runs are done. */
+export function mergeRemoveTop(control: usize, k: u32): i32 {
   openHeap(control, k);
   heapSize--;
   store<u32>(heap, load<u32>(heap + (<usize>heapSize << 2)));
   heapSift(0);
   store<u32>(control, heapSize);
+  return heapSize == 0 ? -1 : <i32>load<u32>(heap);
 }
 
 // A plain LSD radix sort of u64 keys, 8 bits a pass: the ceiling the

@@ -155,11 +155,6 @@ export class LinearMemory {
     }
   }
 
-  /** Bytes of the scratch area not yet handed out. */
-  get scratchAvailable(): number {
-    return this.scratchEnd - this.scratchNext;
-  }
-
   /**
    * Hands out `bytes` of the scratch area (16-byte aligned) for the life of
    * the budget, or returns -1 if fewer than `bytes + keep` are left (callers

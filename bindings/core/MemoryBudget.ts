@@ -58,7 +58,8 @@ export class MemoryBudget {
   readonly networkBufferPool: NetworkBufferPool;
   readonly memoryManager: MemoryManager;
 
-  private readonly memory: LinearMemory;
+  /** @internal The reserved linear memory, for weir's own modules (sorters, comparators, hashers). */
+  readonly memory: LinearMemory;
 
   private constructor(memory: LinearMemory) {
     this.memory = memory;

@@ -150,7 +150,7 @@ export class ExternalSorter<T> {
     this.options = options;
     this.type = options.type;
     this.budget = options.budget;
-    this.memory = (options.budget as unknown as { memory: LinearMemory }).memory;
+    this.memory = options.budget.memory;
     this.serializer = options.type.createSerializer();
     const mm = options.budget.memoryManager;
     const bytes =
@@ -241,17 +241,15 @@ export class ExternalSorter<T> {
     this.held.push(stagingOwner);
     const runs: string[] = [];
     const add = (record: T) => {
-      if (sorter.write(record)) {
-        this.result.records++;
-        return;
-      }
-      if (sorter.size === 0) {
-        throw new MemoryBudgetError(`ExternalSorter: a record does not fit in the sort's memory of ${formatBytes(this.pages * this.budget.memoryManager.pageSize)}`);
-      }
-      runs.push(this.spill(sorter, staging, runs.length));
-      sorter.reset();
       if (!sorter.write(record)) {
-        throw new MemoryBudgetError(`ExternalSorter: a record does not fit in the sort's memory of ${formatBytes(this.pages * this.budget.memoryManager.pageSize)}`);
+        // Full: spill it and start again; a record that does not fit an empty buffer never will.
+        if (sorter.size > 0) {
+          runs.push(this.spill(sorter, staging, runs.length));
+          sorter.reset();
+        }
+        if (!sorter.write(record)) {
+          throw new MemoryBudgetError(`ExternalSorter: a record does not fit in the sort's memory of ${formatBytes(this.pages * this.budget.memoryManager.pageSize)}`);
+        }
       }
       this.result.records++;
     };
@@ -394,15 +392,15 @@ export class ExternalSorter<T> {
       const keys = ctrl + 8;
       for (let i = 0; i < k; i++) view.setUint32(keys + 4 * i, readers[i]!.current(), true);
       core.mergeSetup(ctrl, k, this.program);
-      for (let top = core.mergeTop(ctrl, k); top >= 0; top = core.mergeTop(ctrl, k)) {
+      let top = core.mergeTop(ctrl, k);
+      while (top >= 0) {
         const reader = readers[top]!;
         const address = view.getUint32(keys + 4 * top, true);
         yield [address, view.getUint32(address - LENGTH, true)];
         this.checkOpen();
         reader.consume();
         const next = reader.current();
-        if (next < 0) core.mergeRemoveTop(ctrl, k);
-        else core.mergeAdvance(ctrl, k, next);
+        top = next < 0 ? core.mergeRemoveTop(ctrl, k) : core.mergeAdvance(ctrl, k, next);
       }
     } finally {
       let closeError: unknown;

@@ -96,7 +96,7 @@ export class KeyPointerSorter<T> {
     const { type, budget, pages } = options;
     this.type = type;
     this.budget = budget;
-    this.memory = (budget as unknown as { memory: LinearMemory }).memory;
+    this.memory = budget.memory;
     this.comparator = new TypeComparator(type, options.keys, options.normalizedKeyBytes === undefined ? {} : { normalizedKeyBytes: options.normalizedKeyBytes });
     this.serializer = type.createSerializer();
     this.stable = options.stable === true;
@@ -219,12 +219,6 @@ export class KeyPointerSorter<T> {
       if (program !== 0) core.sortTies(this.count);
     }
     this.sorted = true;
-  }
-
-  /** The address and length of the record in sorted position `i` (after {@link sort}). */
-  recordAt(i: number): { address: number; length: number } {
-    const address = this.memory.view.getUint32(this.entryAddress(i), true);
-    return { address, length: this.memory.view.getUint32(address - LENGTH, true) };
   }
 
   /** Calls `fn(address, length)` for each record in sorted order; the bytes at `address - 4` are its length. */

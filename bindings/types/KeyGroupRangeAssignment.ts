@@ -84,7 +84,7 @@ export class KeyHasher<K> {
 
   constructor(keyType: TypeInformation<K>, budget: MemoryBudget, seed = 0) {
     this.serializer = keyType.createSerializer();
-    this.memory = (budget as unknown as { memory: LinearMemory }).memory;
+    this.memory = budget.memory;
     this.seed = seed >>> 0;
     const capacity = 4096;
     const base = this.memory.allocScratch(capacity, 16 * 1024);

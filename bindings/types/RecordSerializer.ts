@@ -21,7 +21,6 @@
  */
 import { SerializationError } from '../errors.js';
 import type { MemoryBudget } from '../core/MemoryBudget.js';
-import type { LinearMemory } from '../core/LinearMemory.js';
 import type { MemorySegment } from '../core/MemorySegment.js';
 import { DataOutputSerializer } from './DataOutputSerializer.js';
 import type { TypeSerializer } from './TypeSerializer.js';
@@ -42,7 +41,7 @@ export class RecordSerializer<T> {
    */
   constructor(serializer: TypeSerializer<T>, budget?: MemoryBudget, bufferBytes = 16 * 1024) {
     this.serializer = serializer;
-    const memory = budget === undefined ? undefined : (budget as unknown as { memory: LinearMemory }).memory;
+    const memory = budget?.memory;
     const base = memory === undefined ? -1 : memory.allocScratch(bufferBytes, SCRATCH_KEEP);
     this.out = base < 0 ? new DataOutputSerializer(bufferBytes) : new DataOutputSerializer(bufferBytes, { bytes: memory!.bytes, base, capacity: bufferBytes });
   }

@@ -155,7 +155,7 @@ export class TypeComparator<T> {
 
   /** This comparator over serialized records in `budget`'s linear memory (compiled once per budget). */
   forMemory(budget: MemoryBudget): SerializedComparator<T> {
-    const memory = (budget as unknown as { memory: LinearMemory }).memory;
+    const memory = budget.memory;
     let bound = this.bound.get(memory);
     if (bound === undefined) {
       bound = new SerializedComparator(this, memory);
@@ -277,10 +277,5 @@ export class SerializedComparator<T> {
     a.view(offsetA, 0);
     b.view(offsetB, 0);
     return this.memory.core.compareRecords(this.program, a.address + offsetA, b.address + offsetB);
-  }
-
-  /** @internal Compares records at absolute addresses (the sorter's hot path; no checks). */
-  compareAt(addressA: number, addressB: number): number {
-    return this.memory.core.compareRecords(this.program, addressA, addressB);
   }
 }
