@@ -71,3 +71,50 @@ export class TypeInformationError extends WeirError {}
 
 /** Spilling to disk failed: the temporary directory is missing, the disk is full, a run file is cut short. */
 export class SpillError extends WeirError {}
+
+/**
+ * A job failed: a user function threw, a record could not be serialized, a
+ * sink or source failed. Names the operator (its name and uid), the parallel
+ * instance and the record at fault; the original error is the `cause`.
+ *
+ * @example
+ * ```ts
+ * try { await env.fromElements(1, 0).map((x) => 1 / check(x)).name('invert').executeAndCollect(); }
+ * catch (e) { if (e instanceof JobExecutionError) console.log(e.operator, e.record); }
+ * ```
+ */
+export class JobExecutionError extends WeirError {
+  /** The operator's name. */
+  readonly operator: string;
+  /** The operator's uid, if it has one. */
+  readonly uid: string | undefined;
+  /** The parallel instance (0-based) that failed. */
+  readonly subtask: number;
+  /** The record being processed when the error happened (undefined where there was none). */
+  readonly record: unknown;
+
+  constructor(operator: string, uid: string | undefined, subtask: number, parallelism: number, record: unknown, hasRecord: boolean, cause: unknown) {
+    const who = `Operator "${operator}"${uid === undefined ? '' : ` (uid "${uid}")`} subtask ${subtask + 1}/${parallelism}`;
+    const what = hasRecord ? ` on record ${renderRecord(record)}` : '';
+    const why = cause instanceof Error ? cause.message : String(cause);
+    super(`${who} failed${what}: ${why}`, { cause });
+    this.operator = operator;
+    this.uid = uid;
+    this.subtask = subtask;
+    this.record = record;
+  }
+}
+
+/** A job was cancelled (by `JobClient.cancel()` or its `AbortSignal`) before it finished. */
+export class JobCancellationError extends WeirError {}
+
+/** A short, single-line rendering of a record for error messages. */
+export function renderRecord(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}

@@ -41,3 +41,35 @@ export { KeyPointerSorter, type KeyPointerSorterOptions } from './sort/KeyPointe
 export { ExternalSorter, type ExternalSorterOptions, type ExternalSortStats } from './sort/ExternalSorter.js';
 export { nodeSpillFileSystem, type SpillFileSystem } from './sort/SpillFileSystem.js';
 export { SpillError } from './errors.js';
+export { JobExecutionError, JobCancellationError } from './errors.js';
+export { StreamExecutionEnvironment, type StreamExecutionOptions, type ExecuteOptions } from './datastream/StreamExecutionEnvironment.js';
+export { DataStream, SingleOutputStreamOperator, KeyedStream, ConnectedStreams, DataStreamSink, type CollectOptions } from './datastream/DataStream.js';
+export { OutputTag } from './datastream/OutputTag.js';
+export {
+  AbstractRichFunction,
+  RichMapFunction,
+  RichFlatMapFunction,
+  RichFilterFunction,
+  ProcessFunction,
+  KeyedProcessFunction,
+  CoProcessFunction,
+  type Collector,
+  type RuntimeContext,
+  type MapFunction,
+  type FlatMapFunction,
+  type FilterFunction,
+  type ReduceFunction,
+  type KeySelector,
+  type ProcessContext,
+  type KeyedProcessContext,
+  type CoMapFunction,
+  type CoFlatMapFunction,
+  type SinkFunction,
+  type SinkContext,
+} from './datastream/functions.js';
+export type { FieldExpression } from './datastream/aggregations.js';
+export { DataGeneratorSource, RateLimiterStrategy, type Source, type SourceReader, type SourceReaderContext } from './datastream/sources.js';
+export type { NodeWritableLike } from './datastream/sinks.js';
+export { JobClient } from './datastream/JobClient.js';
+export type { JobExecutionResult, JobMetrics, JobStatus } from './runtime/Job.js';
+export type { TaskMetricsSnapshot, OperatorMetrics, BackPressureLevel } from './runtime/TaskMetrics.js';

@@ -106,6 +106,17 @@ export class RecordSerializer<T> {
   }
 
   /** Drops the pending record (when the job is cancelled mid-record). */
+  /**
+   * A copy of the bytes not yet copied into segments (the whole record with its
+   * length prefix if none were), after which the serializer is empty: for a
+   * writer that has no buffer to put them in yet.
+   */
+  takePending(): Uint8Array {
+    const bytes = this.out.view(this.copied, this.out.position).slice();
+    this.clear();
+    return bytes;
+  }
+
   clear(): void {
     this.out.clear();
     this.copied = 0;

@@ -1,0 +1,519 @@
+/**
+ * DataStream: a stream of records of type `T` as the DataStream API builds
+ * it, with Flink's transformations in camelCase. Nothing runs until the
+ * environment executes; each transformation adds a node to the job.
+ *
+ * Operators that follow each other with the same parallelism and no
+ * repartitioning are chained: they run in one task and pass each record as
+ * the same JS object (do not mutate a record that another operator also
+ * reads). Everywhere else records cross as bytes, serialized with the
+ * stream's TypeInformation: given with `returns(type)` or a transformation's
+ * `type` argument, or inferred from the first record.
+ *
+ * @example
+ * ```ts
+ * const env = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism: 2 });
+ * const counts = await env
+ *   .fromElements('a b', 'b c')
+ *   .flatMap((line: string, out) => line.split(' ').forEach((w) => out.collect(w)), Types.STRING)
+ *   .map((w) => ({ word: w, n: 1 }))
+ *   .keyBy((r) => r.word)
+ *   .sum('n')
+ *   .executeAndCollect(); // [{word:'a',n:1}, {word:'b',n:1}, {word:'b',n:2}, {word:'c',n:1}] in some order
+ * ```
+ */
+import { ConfigurationError } from '../errors.js';
+import type { TypeInformation } from '../types/TypeInformation.js';
+import type { PartitionerKind, PartitionerSpec } from '../runtime/StreamPartitioner.js';
+import { Transformation, type StreamEdge } from '../runtime/Transformation.js';
+import type { OperatorInfo, StreamOperator } from '../runtime/StreamOperator.js';
+import { CoOperator, FilterOperator, FlatMapOperator, GroupedReduceOperator, MapOperator, ProcessOperator, SinkOperator } from '../runtime/operators.js';
+import type { JobExecutionResult } from '../runtime/Job.js';
+import { aggregation, type AggregationKind, type FieldExpression } from './aggregations.js';
+import {
+  bindUserFunction,
+  type CoFlatMapFunction,
+  type CoMapFunction,
+  type CoProcessFunction,
+  type FilterFunction,
+  type FlatMapFunction,
+  type KeyedProcessFunction,
+  type KeySelector,
+  type MapFunction,
+  type ProcessFunction,
+  type ReduceFunction,
+  type SinkFunction,
+  type Collector,
+  type ProcessContext,
+  type KeyedProcessContext,
+} from './functions.js';
+import type { OutputTag } from './OutputTag.js';
+import { printSink, toSinkFunction, type NodeWritableLike } from './sinks.js';
+import type { StreamExecutionEnvironment, ExecuteOptions } from './StreamExecutionEnvironment.js';
+
+/** @internal One input of the next operator: a node's main or side output, and how it is partitioned. */
+export interface StreamInput {
+  readonly node: Transformation;
+  readonly sideTag?: string | undefined;
+  readonly partitioner?: PartitionerSpec | undefined;
+}
+
+/** Options of {@link DataStream.executeAndCollect}. */
+export interface CollectOptions extends ExecuteOptions {
+  /** Stop the job once this many records arrived, and return them. */
+  limit?: number;
+}
+
+type ProcessFn<I, O> = ProcessFunction<I, O> | ((value: I, ctx: ProcessContext, out: Collector<O>) => void);
+type KeyedProcessFn<K, I, O> = KeyedProcessFunction<K, I, O> | ((value: I, ctx: KeyedProcessContext<K>, out: Collector<O>) => void);
+
+export class DataStream<T> {
+  /** @internal */
+  readonly env: StreamExecutionEnvironment;
+  /** @internal */
+  readonly inputs: readonly StreamInput[];
+
+  /** @internal */
+  constructor(env: StreamExecutionEnvironment, inputs: readonly StreamInput[]) {
+    this.env = env;
+    this.inputs = inputs;
+  }
+
+  /** The environment this stream belongs to. */
+  getExecutionEnvironment(): StreamExecutionEnvironment {
+    return this.env;
+  }
+
+  /** The records' type, if known before the job runs (otherwise inferred from the first record). */
+  getType(): TypeInformation<T> | undefined {
+    const first = this.inputs[0]!;
+    return first.sideTag === undefined ? first.node.type : first.node.sideTypes.get(first.sideTag);
+  }
+
+  /** One output per input record. */
+  map<R>(fn: MapFunction<T, R>, type?: TypeInformation<R>): SingleOutputStreamOperator<R> {
+    return this.transform('Map', (info) => new MapOperator(info, fn), type);
+  }
+
+  /** Zero or more outputs per input record, through `out.collect`. */
+  flatMap<R>(fn: FlatMapFunction<T, R>, type?: TypeInformation<R>): SingleOutputStreamOperator<R> {
+    return this.transform('Flat Map', (info) => new FlatMapOperator(info, fn), type);
+  }
+
+  /** The records for which `fn` returns true. */
+  filter(fn: FilterFunction<T>): SingleOutputStreamOperator<T> {
+    return this.transform('Filter', (info) => new FilterOperator(info, fn), this.getType());
+  }
+
+  /** A ProcessFunction: outputs through `out.collect`, side outputs through `ctx.output(tag, value)`. */
+  process<R>(fn: ProcessFn<T, R>, type?: TypeInformation<R>): SingleOutputStreamOperator<R> {
+    return this.transform('Process', (info) => new ProcessOperator(info, fn), type);
+  }
+
+  /** Partitions by key: records with equal keys go to the same parallel instance (by Flink's key groups). */
+  keyBy<K>(keySelector: KeySelector<T, K>, keyType?: TypeInformation<K>): KeyedStream<T, K> {
+    const selector = bindUserFunction<(v: T) => K>(keySelector, 'getKey', 'keyBy').call;
+    return new KeyedStream<T, K>(this.env, this.repartition({ kind: 'HASH', keySelector: selector, keyType }), selector, keyType);
+  }
+
+  /** Merges streams of the same type. */
+  union(...others: DataStream<T>[]): DataStream<T> {
+    for (const o of others) {
+      if (o.env !== this.env) throw new ConfigurationError('union: all streams must come from the same StreamExecutionEnvironment');
+    }
+    return new DataStream<T>(this.env, [...this.inputs, ...others.flatMap((o) => o.inputs)]);
+  }
+
+  /** Connects two streams, possibly of different types, for a two-input map, flatMap or process. */
+  connect<U>(other: DataStream<U>): ConnectedStreams<T, U> {
+    if (other.env !== this.env) throw new ConfigurationError('connect: both streams must come from the same StreamExecutionEnvironment');
+    return new ConnectedStreams<T, U>(this.env, this, other);
+  }
+
+  /** Round-robin over all consumer instances. */
+  rebalance(): DataStream<T> {
+    return this.partitioned('REBALANCE');
+  }
+
+  /** Random consumer instance per record. */
+  shuffle(): DataStream<T> {
+    return this.partitioned('SHUFFLE');
+  }
+
+  /** Every record to every consumer instance. */
+  broadcast(): DataStream<T> {
+    return this.partitioned('BROADCAST');
+  }
+
+  /** Round-robin over a subset of consumer instances (pointwise). */
+  rescale(): DataStream<T> {
+    return this.partitioned('RESCALE');
+  }
+
+  /** Instance i to instance i (the parallelism must match). */
+  forward(): DataStream<T> {
+    return this.partitioned('FORWARD');
+  }
+
+  /** Every record to the first consumer instance. */
+  global(): DataStream<T> {
+    return this.partitioned('GLOBAL');
+  }
+
+  /** `partitioner(key, numPartitions)` picks the consumer instance of each record. */
+  partitionCustom<K>(partitioner: (key: K, numPartitions: number) => number, keySelector: KeySelector<T, K>): DataStream<T> {
+    if (typeof partitioner !== 'function') throw new ConfigurationError(`partitionCustom: the partitioner must be a function, got ${typeof partitioner}`);
+    const selector = bindUserFunction<(v: T) => K>(keySelector, 'getKey', 'partitionCustom').call;
+    return new DataStream<T>(this.env, this.repartition({ kind: 'CUSTOM', keySelector: selector, custom: partitioner }));
+  }
+
+  /** Prints each record to the console (`n> record` with the instance number when the parallelism is above 1). */
+  print(sinkIdentifier?: string): DataStreamSink<T> {
+    const sink = this.addSink('Print to Std. Out', (parallel) => printSink<T>(sinkIdentifier, parallel), false);
+    return sink;
+  }
+
+  /**
+   * Writes each record to a sink: a {@link SinkFunction} (whose `invoke` may
+   * return a promise), a Node `Writable` or a WHATWG `WritableStream`; the
+   * job waits whenever the writer asks it to. Streams take parallelism 1.
+   */
+  sinkTo(sink: SinkFunction<T> | ((value: T) => void | Promise<void>) | NodeWritableLike | WritableStream<T>): DataStreamSink<T> {
+    const { fn, exclusive } = toSinkFunction<T>(sink);
+    const name = exclusive ? (typeof (sink as WritableStream).getWriter === 'function' ? 'WritableStream' : 'Writable') : 'Sink';
+    return this.addSink(name, () => fn, exclusive);
+  }
+
+  /** Flink's older name for {@link sinkTo}. */
+  addSink(sink: SinkFunction<T>): DataStreamSink<T>;
+  /** @internal */
+  addSink(name: string, make: (parallel: boolean) => SinkFunction<T>, exclusive: boolean): DataStreamSink<T>;
+  addSink(a: unknown, make?: (parallel: boolean) => SinkFunction<T>, exclusive = false): DataStreamSink<T> {
+    if (make === undefined) return this.sinkTo(a as SinkFunction<T>);
+    const node = new Transformation(
+      `Sink: ${a as string}`,
+      this.edges(0),
+      (info) => new SinkOperator(info, make(info.parallelism > 1)),
+      undefined,
+    );
+    if (exclusive) node.parallelism = 1;
+    this.env.addSinkNode(node);
+    return new DataStreamSink<T>(node);
+  }
+
+  /**
+   * Runs the job and returns every record of this stream (Flink's
+   * executeAndCollect). With `limit`, the job stops after that many records.
+   */
+  async executeAndCollect(options: number | CollectOptions = {}): Promise<T[]> {
+    const opts: CollectOptions = typeof options === 'number' ? { limit: options } : options;
+    const limit = opts.limit ?? Number.POSITIVE_INFINITY;
+    if (!(limit >= 0)) throw new ConfigurationError(`executeAndCollect: limit must be ≥ 0, got ${String(opts.limit)}`);
+    const items: T[] = [];
+    let stop: (() => void) | undefined;
+    const sink = this.addSink('Collect', () => ({
+      invoke(value: T) {
+        if (items.length < limit) items.push(value);
+        if (items.length >= limit) stop?.();
+      },
+    }), true);
+    void sink;
+    const { job, result } = this.env.run({ jobName: opts.jobName ?? 'collect', signal: opts.signal });
+    stop = () => job.stop();
+    if (limit === 0) job.stop();
+    await result;
+    return items;
+  }
+
+  /**
+   * Runs the job and yields this stream's records as they arrive. The job
+   * waits while the consumer does not pull (at most `bufferSize` records are
+   * held); leaving the loop early stops the job.
+   *
+   * @example
+   * ```ts
+   * for await (const x of env.fromSequence(1, 1e6).collectAsync()) if (x > 10) break;
+   * ```
+   */
+  collectAsync(options: ExecuteOptions & { bufferSize?: number } = {}): AsyncIterableIterator<T> {
+    const capacity = options.bufferSize ?? 1024;
+    if (!Number.isInteger(capacity) || capacity < 1) throw new ConfigurationError(`collectAsync: bufferSize must be an integer ≥ 1, got ${String(capacity)}`);
+    const queue: T[] = [];
+    let wakeConsumer: (() => void) | null = null;
+    let wakeProducer: (() => void) | null = null;
+    let state: 'running' | 'done' | 'failed' = 'running';
+    let failure: unknown;
+    const wake = () => {
+      const w = wakeConsumer;
+      wakeConsumer = null;
+      w?.();
+    };
+    this.addSink('Collect', () => ({
+      invoke(value: T): void | Promise<void> {
+        queue.push(value);
+        wake();
+        if (queue.length >= capacity) return new Promise<void>((resolve) => (wakeProducer = resolve));
+        return undefined;
+      },
+    }), true);
+    let started: ReturnType<StreamExecutionEnvironment['run']> | undefined;
+    const start = () => {
+      if (started !== undefined) return started;
+      started = this.env.run({ jobName: options.jobName ?? 'collect', signal: options.signal });
+      started.result.then(
+        () => {
+          state = 'done';
+          wake();
+        },
+        (error: unknown) => {
+          state = 'failed';
+          failure = error;
+          wake();
+        },
+      );
+      return started;
+    };
+    const iterator: AsyncIterableIterator<T> = {
+      async next(): Promise<IteratorResult<T>> {
+        start();
+        while (queue.length === 0) {
+          if (state === 'failed') throw failure;
+          if (state === 'done') return { done: true, value: undefined };
+          await new Promise<void>((resolve) => (wakeConsumer = resolve));
+        }
+        const value = queue.shift()!;
+        if (wakeProducer !== null && queue.length < capacity) {
+          const w = wakeProducer;
+          wakeProducer = null;
+          w();
+        }
+        return { done: false, value };
+      },
+      async return(): Promise<IteratorResult<T>> {
+        const s = start();
+        s.job.stop();
+        await s.result.catch(() => undefined);
+        queue.length = 0;
+        return { done: true, value: undefined };
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+    return iterator;
+  }
+
+  /** @internal The edges from this stream into a new operator's input `inputIndex`. */
+  edges(inputIndex: number): StreamEdge[] {
+    return this.inputs.map((i) => ({ source: i.node, partitioner: i.partitioner, sideTag: i.sideTag, inputIndex }));
+  }
+
+  /** @internal */
+  transform<R>(name: string, factory: (info: OperatorInfo) => StreamOperator, type: TypeInformation<R> | undefined): SingleOutputStreamOperator<R> {
+    const node = new Transformation(name, this.edges(0), factory, type);
+    return new SingleOutputStreamOperator<R>(this.env, node);
+  }
+
+  /** @internal */
+  repartition(spec: PartitionerSpec): StreamInput[] {
+    return this.inputs.map((i) => ({ node: i.node, sideTag: i.sideTag, partitioner: spec }));
+  }
+
+  private partitioned(kind: PartitionerKind): DataStream<T> {
+    return new DataStream<T>(this.env, this.repartition({ kind }));
+  }
+}
+
+/** The result of a transformation: a stream whose operator can be named, configured and asked for side outputs. */
+export class SingleOutputStreamOperator<T> extends DataStream<T> {
+  /** @internal */
+  readonly node: Transformation;
+
+  /** @internal */
+  constructor(env: StreamExecutionEnvironment, node: Transformation) {
+    super(env, [{ node }]);
+    this.node = node;
+  }
+
+  /** Names the operator (in metrics, errors and task names). */
+  name(name: string): this {
+    if (typeof name !== 'string' || name === '') throw new ConfigurationError(`name: expected a non-empty string, got ${JSON.stringify(name)}`);
+    this.node.name = name;
+    return this;
+  }
+
+  /** A stable id of the operator (savepoints match state by it). */
+  uid(uid: string): this {
+    if (typeof uid !== 'string' || uid === '') throw new ConfigurationError(`uid: expected a non-empty string, got ${JSON.stringify(uid)}`);
+    this.env.claimUid(uid, this.node);
+    this.node.uid = uid;
+    return this;
+  }
+
+  /** The number of parallel instances of this operator. */
+  setParallelism(parallelism: number): this {
+    this.node.parallelism = checkParallelism(parallelism, this.node.name);
+    return this;
+  }
+
+  /** Never chain this operator with its neighbours. */
+  disableChaining(): this {
+    this.node.chaining = 'NEVER';
+    return this;
+  }
+
+  /** Start a new chain here (the operator may still chain with what follows). */
+  startNewChain(): this {
+    this.node.chaining = 'HEAD';
+    return this;
+  }
+
+  /** Declares the type of this operator's records (instead of inferring it from the first record). */
+  returns(type: TypeInformation<T>): this {
+    this.node.type = type;
+    return this;
+  }
+
+  /** The records this operator emitted to the side output `tag`. */
+  getSideOutput<X>(tag: OutputTag<X>): DataStream<X> {
+    const known = this.node.sideTypes.get(tag.id);
+    if (this.node.sideTypes.has(tag.id) && known !== tag.type && known !== undefined && tag.type !== undefined && !known.equals(tag.type)) {
+      throw new ConfigurationError(`getSideOutput: the side output "${tag.id}" of "${this.node.name}" was already read with type ${known.toString()}, not ${tag.type.toString()}`);
+    }
+    this.node.sideTypes.set(tag.id, tag.type ?? known);
+    return new DataStream<X>(this.env, [{ node: this.node, sideTag: tag.id }]);
+  }
+}
+
+/** A stream partitioned by key: rolling aggregations and keyed process functions. */
+export class KeyedStream<T, K> extends DataStream<T> {
+  /** @internal */
+  readonly keySelector: (value: T) => K;
+  /** @internal */
+  readonly keyType: TypeInformation<K> | undefined;
+
+  /** @internal */
+  constructor(env: StreamExecutionEnvironment, inputs: readonly StreamInput[], keySelector: (value: T) => K, keyType: TypeInformation<K> | undefined) {
+    super(env, inputs);
+    this.keySelector = keySelector;
+    this.keyType = keyType;
+  }
+
+  /** The key's type, if given to keyBy. */
+  getKeyType(): TypeInformation<K> | undefined {
+    return this.keyType;
+  }
+
+  /** Rolling reduce: per key, emits `fn(previous, record)` for each record (the first record as it is). */
+  reduce(fn: ReduceFunction<T>): SingleOutputStreamOperator<T> {
+    return this.transform('Keyed Reduce', (info) => new GroupedReduceOperator(info, fn, this.keySelector, this.keyType), this.getType());
+  }
+
+  /** Rolling sum of a field (other fields as in the key's first record). */
+  sum(field: FieldExpression = 0): SingleOutputStreamOperator<T> {
+    return this.aggregate('sum', field);
+  }
+
+  /** Rolling minimum of a field (other fields as in the key's first record). */
+  min(field: FieldExpression = 0): SingleOutputStreamOperator<T> {
+    return this.aggregate('min', field);
+  }
+
+  /** Rolling maximum of a field (other fields as in the key's first record). */
+  max(field: FieldExpression = 0): SingleOutputStreamOperator<T> {
+    return this.aggregate('max', field);
+  }
+
+  /** The record with the smallest value of a field so far (on a tie the first, unless `first` is false). */
+  minBy(field: FieldExpression = 0, first = true): SingleOutputStreamOperator<T> {
+    return this.aggregate('minBy', field, first);
+  }
+
+  /** The record with the largest value of a field so far (on a tie the first, unless `first` is false). */
+  maxBy(field: FieldExpression = 0, first = true): SingleOutputStreamOperator<T> {
+    return this.aggregate('maxBy', field, first);
+  }
+
+  /** A KeyedProcessFunction: like process, with `ctx.getCurrentKey()`. */
+  override process<R>(fn: KeyedProcessFn<K, T, R> | ProcessFn<T, R>, type?: TypeInformation<R>): SingleOutputStreamOperator<R> {
+    return this.transform('Keyed Process', (info) => new ProcessOperator(info, fn, this.keySelector), type);
+  }
+
+  private aggregate(kind: AggregationKind, field: FieldExpression, first = true): SingleOutputStreamOperator<T> {
+    const fn = aggregation(kind, field, first);
+    return this.transform('Keyed Aggregation', (info) => new GroupedReduceOperator(info, fn, this.keySelector, this.keyType), this.getType());
+  }
+}
+
+/** Two streams joined for a two-input operator: `map1`/`map2`, `flatMap1`/`flatMap2`, `processElement1`/`processElement2`. */
+export class ConnectedStreams<A, B> {
+  /** @internal */
+  constructor(
+    private readonly env: StreamExecutionEnvironment,
+    readonly first: DataStream<A>,
+    readonly second: DataStream<B>,
+  ) {}
+
+  map<R>(fn: CoMapFunction<A, B, R>, type?: TypeInformation<R>): SingleOutputStreamOperator<R> {
+    return this.transform('Co-Map', (info) => new CoOperator(info, fn, 'map'), type);
+  }
+
+  flatMap<R>(fn: CoFlatMapFunction<A, B, R>, type?: TypeInformation<R>): SingleOutputStreamOperator<R> {
+    return this.transform('Co-Flat Map', (info) => new CoOperator(info, fn, 'flatMap'), type);
+  }
+
+  process<R>(fn: CoProcessFunction<A, B, R>, type?: TypeInformation<R>): SingleOutputStreamOperator<R> {
+    return this.transform('Co-Process', (info) => new CoOperator(info, fn, 'processElement'), type);
+  }
+
+  /** Partitions both inputs by key, so that equal keys of both meet in one instance. */
+  keyBy<K>(first: KeySelector<A, K>, second: KeySelector<B, K>, keyType?: TypeInformation<K>): ConnectedStreams<A, B> {
+    return new ConnectedStreams<A, B>(this.env, this.first.keyBy(first, keyType), this.second.keyBy(second, keyType));
+  }
+
+  private transform<R>(name: string, factory: (info: OperatorInfo) => StreamOperator, type: TypeInformation<R> | undefined): SingleOutputStreamOperator<R> {
+    const node = new Transformation(name, [...this.first.edges(0), ...this.second.edges(1)], factory, type);
+    return new SingleOutputStreamOperator<R>(this.env, node);
+  }
+}
+
+/** The end of a stream in a sink; name it, give it a uid or a parallelism. */
+export class DataStreamSink<T> {
+  /** @internal */
+  readonly node: Transformation;
+  private readonly _t?: T;
+
+  /** @internal */
+  constructor(node: Transformation) {
+    this.node = node;
+  }
+
+  name(name: string): this {
+    this.node.name = name;
+    return this;
+  }
+
+  uid(uid: string): this {
+    this.node.uid = uid;
+    return this;
+  }
+
+  setParallelism(parallelism: number): this {
+    this.node.parallelism = checkParallelism(parallelism, this.node.name);
+    return this;
+  }
+
+  disableChaining(): this {
+    this.node.chaining = 'NEVER';
+    return this;
+  }
+}
+
+export function checkParallelism(parallelism: number, what: string): number {
+  if (!Number.isInteger(parallelism) || parallelism < 1) {
+    throw new ConfigurationError(`${what}: parallelism must be an integer ≥ 1, got ${String(parallelism)}`);
+  }
+  return parallelism;
+}
+
+export type { JobExecutionResult };

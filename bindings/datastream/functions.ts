@@ -1,0 +1,154 @@
+/**
+ * User functions, named and shaped as Flink's. Every transformation accepts a
+ * plain JS function or an object with the method (`{ map(v) { … } }`); the
+ * `Rich…` classes add `open`/`close` and {@link AbstractRichFunction.getRuntimeContext}.
+ * Objects are copied once per parallel instance (a shallow copy keeping the
+ * prototype), so fields such as counters belong to one subtask, as in Flink.
+ */
+import { ConfigurationError } from '../errors.js';
+import type { OutputTag } from './OutputTag.js';
+
+/** Emits records from a flatMap or process function. */
+export interface Collector<T> {
+  collect(record: T): void;
+}
+
+/** What a rich function learns about where it runs. */
+export interface RuntimeContext {
+  /** The operator's name. */
+  getTaskName(): string;
+  /** This parallel instance, 0-based. */
+  getIndexOfThisSubtask(): number;
+  /** The operator's parallelism. */
+  getNumberOfParallelSubtasks(): number;
+  /** The key-group count (Flink's max parallelism). */
+  getMaxNumberOfParallelSubtasks(): number;
+  /** The job's name. */
+  getJobName(): string;
+}
+
+/** Base of functions with a lifecycle: `open` before the first record, `close` after the last (also after a failure). */
+export abstract class AbstractRichFunction {
+  private runtimeContext: RuntimeContext | undefined;
+
+  /** @internal */
+  setRuntimeContext(context: RuntimeContext): void {
+    this.runtimeContext = context;
+  }
+
+  /** The context of the parallel instance this function runs in; available from `open` on. */
+  getRuntimeContext(): RuntimeContext {
+    if (this.runtimeContext === undefined) {
+      throw new ConfigurationError(`${this.constructor.name}: getRuntimeContext() is available once the job runs (from open() on)`);
+    }
+    return this.runtimeContext;
+  }
+
+  /** Called once before the first record. */
+  open(): void | Promise<void> {}
+
+  /** Called once at the end, after a failure too. */
+  close(): void | Promise<void> {}
+}
+
+export type MapFunction<I, O> = ((value: I) => O) | { map(value: I): O };
+export type FlatMapFunction<I, O> = ((value: I, out: Collector<O>) => void) | { flatMap(value: I, out: Collector<O>): void };
+export type FilterFunction<T> = ((value: T) => boolean) | { filter(value: T): boolean };
+export type ReduceFunction<T> = ((a: T, b: T) => T) | { reduce(a: T, b: T): T };
+export type KeySelector<T, K> = ((value: T) => K) | { getKey(value: T): K };
+
+/** A map function with a lifecycle. @example `class Scale extends RichMapFunction<number, number> { map(x) { return x * this.getRuntimeContext().getIndexOfThisSubtask(); } }` */
+export abstract class RichMapFunction<I, O> extends AbstractRichFunction {
+  abstract map(value: I): O;
+}
+
+/** A flatMap function with a lifecycle. */
+export abstract class RichFlatMapFunction<I, O> extends AbstractRichFunction {
+  abstract flatMap(value: I, out: Collector<O>): void;
+}
+
+/** A filter function with a lifecycle. */
+export abstract class RichFilterFunction<T> extends AbstractRichFunction {
+  abstract filter(value: T): boolean;
+}
+
+/** What a {@link ProcessFunction} may do besides emitting: side outputs. */
+export interface ProcessContext {
+  /** Emits `value` to the side output `tag` (read it with `getSideOutput(tag)`). */
+  output<X>(tag: OutputTag<X>, value: X): void;
+  /** The record's event timestamp; null until a stream has timestamps. */
+  timestamp(): number | null;
+}
+
+/**
+ * Processes each record with access to side outputs.
+ *
+ * @example
+ * ```ts
+ * const odd = new OutputTag<number>('odd', Types.INT);
+ * const even = env.fromSequence(1, 10).process(new (class extends ProcessFunction<number, number> {
+ *   processElement(x: number, ctx: ProcessContext, out: Collector<number>) { if (x % 2) ctx.output(odd, x); else out.collect(x); }
+ * })());
+ * even.getSideOutput(odd).print();
+ * ```
+ */
+export abstract class ProcessFunction<I, O> extends AbstractRichFunction {
+  abstract processElement(value: I, ctx: ProcessContext, out: Collector<O>): void;
+}
+
+/** The context of a {@link KeyedProcessFunction}: the key of the record too. */
+export interface KeyedProcessContext<K> extends ProcessContext {
+  getCurrentKey(): K;
+}
+
+/** A {@link ProcessFunction} on a keyed stream. (Keyed state and timers arrive with the state backend.) */
+export abstract class KeyedProcessFunction<K, I, O> extends AbstractRichFunction {
+  abstract processElement(value: I, ctx: KeyedProcessContext<K>, out: Collector<O>): void;
+}
+
+/** Maps each input of connected streams: `map1` for the first, `map2` for the second. */
+export interface CoMapFunction<I1, I2, O> {
+  map1(value: I1): O;
+  map2(value: I2): O;
+}
+
+/** flatMap over connected streams. */
+export interface CoFlatMapFunction<I1, I2, O> {
+  flatMap1(value: I1, out: Collector<O>): void;
+  flatMap2(value: I2, out: Collector<O>): void;
+}
+
+/** process over connected streams, with side outputs. */
+export abstract class CoProcessFunction<I1, I2, O> extends AbstractRichFunction {
+  abstract processElement1(value: I1, ctx: ProcessContext, out: Collector<O>): void;
+  abstract processElement2(value: I2, ctx: ProcessContext, out: Collector<O>): void;
+}
+
+/** What a sink learns with each record. */
+export interface SinkContext {
+  /** The sink's parallel instance, 0-based. */
+  readonly subtask: number;
+}
+
+/**
+ * A sink. `invoke` may return a promise: the next record waits for it, so a
+ * slow sink backpressures the job instead of piling records up.
+ */
+export interface SinkFunction<T> {
+  open?(context: RuntimeContext): void | Promise<void>;
+  invoke(value: T, context: SinkContext): void | Promise<void>;
+  /** Called once after the last record of a job that ends normally (flush here). */
+  finish?(): void | Promise<void>;
+  close?(): void | Promise<void>;
+}
+
+/** @internal A function, or the named method of an object, as a callable; objects are copied per subtask. */
+export function bindUserFunction<F extends (...args: any[]) => any>(fn: unknown, method: string, what: string): { call: F; instance: object | undefined } {
+  if (typeof fn === 'function') return { call: fn as F, instance: undefined };
+  if (fn !== null && typeof fn === 'object' && typeof (fn as Record<string, unknown>)[method] === 'function') {
+    const instance = Object.assign(Object.create(Object.getPrototypeOf(fn) as object) as object, fn);
+    const m = (instance as Record<string, F>)[method]!;
+    return { call: ((...args: unknown[]) => m.apply(instance, args)) as F, instance };
+  }
+  throw new ConfigurationError(`${what}: expected a function or an object with a ${method}() method, got ${fn === null ? 'null' : typeof fn}`);
+}

@@ -1,0 +1,187 @@
+/**
+ * RecordWriter: the output of a task towards one downstream operator, Flink's
+ * ResultPartition and RecordWriter in one. It serializes each record with the
+ * stream's TypeInformation into the current buffer of the record's channel
+ * (buffers come from this writer's LocalBufferPool); a full buffer, or a flush
+ * (the buffer timeout), hands the buffer to the channel.
+ *
+ * The task asks {@link isAvailable} before each input record and waits when
+ * the pool is dry, so a record is rarely emitted without a buffer. When one
+ * input record emits more than the free buffers hold (a flatMap exploding),
+ * the remaining bytes wait in a per-channel overflow (Flink's overdraft) and
+ * the writer is unavailable until they are in buffers. Records of a channel
+ * leave in the order they were emitted.
+ */
+import type { LocalBufferPool } from '../core/LocalBufferPool.js';
+import type { NetworkBuffer } from '../core/NetworkBuffer.js';
+import type { MemoryBudget } from '../core/MemoryBudget.js';
+import { RecordDeserializer } from '../types/RecordDeserializer.js';
+import { RecordSerializer } from '../types/RecordSerializer.js';
+import type { TypeInformation } from '../types/TypeInformation.js';
+import { Types } from '../types/Types.js';
+import { END_OF_PARTITION } from './ChannelEvent.js';
+import type { CreditChannel } from './CreditChannel.js';
+import type { ChannelSelector } from './StreamPartitioner.js';
+
+export class RecordWriter {
+  readonly pool: LocalBufferPool;
+  readonly channels: CreditChannel[];
+  private readonly selector: ChannelSelector;
+  private readonly budget: MemoryBudget;
+  private type: TypeInformation<any> | undefined;
+  private serializer: RecordSerializer<unknown> | null = null;
+  private readonly current: Array<NetworkBuffer | null>;
+  private readonly overflow: Uint8Array[][];
+  private overflowBytes = 0;
+  private spare: NetworkBuffer | null = null;
+  private readonly flushEveryRecord: boolean;
+  numRecordsOut = 0;
+
+  constructor(pool: LocalBufferPool, channels: CreditChannel[], selector: ChannelSelector, type: TypeInformation<any> | undefined, budget: MemoryBudget, bufferTimeout: number) {
+    this.pool = pool;
+    this.channels = channels;
+    this.selector = selector;
+    this.type = type;
+    this.budget = budget;
+    this.current = channels.map(() => null);
+    this.overflow = channels.map(() => []);
+    this.flushEveryRecord = bufferTimeout === 0;
+    if (type !== undefined) this.useType(type);
+  }
+
+  /** Serializes `record` towards the channel(s) its partitioner picks. */
+  collect(record: unknown): void {
+    if (this.serializer === null) this.useType(Types.infer(record));
+    const serializer = this.serializer!;
+    this.numRecordsOut++;
+    if (this.selector.isBroadcast) {
+      for (let c = 0; c < this.channels.length; c++) {
+        serializer.serializeRecord(record);
+        this.emit(c, serializer);
+      }
+      return;
+    }
+    const c = this.channels.length === 1 ? 0 : this.selector.select(record);
+    serializer.serializeRecord(record);
+    this.emit(c, serializer);
+  }
+
+  // The type is known once: the consumers' deserializers follow it. (Across
+  // threads this becomes an event ahead of the first buffer.)
+  private useType(type: TypeInformation<any>): void {
+    this.type = type;
+    this.serializer = new RecordSerializer(type.createSerializer(), this.budget);
+    for (const channel of this.channels) channel.deserializer = new RecordDeserializer(type.createSerializer());
+  }
+
+  private emit(c: number, serializer: RecordSerializer<unknown>): void {
+    const overflow = this.overflow[c]!;
+    if (overflow.length > 0) {
+      this.spill(c, serializer);
+      return;
+    }
+    while (serializer.hasPendingBytes) {
+      let buffer = this.current[c] ?? null;
+      if (buffer === null) {
+        buffer = this.request();
+        if (buffer === null) {
+          this.spill(c, serializer);
+          return;
+        }
+        this.current[c] = buffer;
+      }
+      buffer.size += serializer.copyTo(buffer.segment, buffer.size);
+      if (buffer.size === buffer.capacity) this.finishBuffer(c);
+    }
+    if (this.flushEveryRecord) this.flushChannel(c);
+  }
+
+  private spill(c: number, serializer: RecordSerializer<unknown>): void {
+    const bytes = serializer.takePending();
+    this.overflow[c]!.push(bytes);
+    this.overflowBytes += bytes.length;
+  }
+
+  private request(): NetworkBuffer | null {
+    const spare = this.spare;
+    if (spare !== null) {
+      this.spare = null;
+      return spare;
+    }
+    return this.pool.requestBuffer();
+  }
+
+  private finishBuffer(c: number): void {
+    const buffer = this.current[c]!;
+    this.current[c] = null;
+    this.channels[c]!.add(buffer);
+  }
+
+  private flushChannel(c: number): void {
+    const buffer = this.current[c];
+    if (buffer != null && buffer.size > 0) this.finishBuffer(c);
+  }
+
+  /** True when the next record can be written without waiting. */
+  get isAvailable(): boolean {
+    return this.overflowBytes === 0 && (this.spare !== null || this.pool.isAvailable);
+  }
+
+  /** Waits until {@link isAvailable}: overflow moved into buffers and a buffer at hand. */
+  async waitAvailable(signal: AbortSignal): Promise<void> {
+    while (this.overflowBytes > 0) {
+      const c = this.overflow.findIndex((o) => o.length > 0);
+      let buffer = this.current[c] ?? this.request();
+      if (buffer === null) buffer = await this.pool.requestBufferAsync(signal);
+      this.current[c] = buffer;
+      this.fillFromOverflow(c, buffer);
+    }
+    if (this.spare === null && !this.pool.isAvailable) this.spare = await this.pool.requestBufferAsync(signal);
+  }
+
+  private fillFromOverflow(c: number, buffer: NetworkBuffer): void {
+    const chunks = this.overflow[c]!;
+    while (chunks.length > 0 && buffer.size < buffer.capacity) {
+      const chunk = chunks[0]!;
+      const n = Math.min(chunk.length, buffer.capacity - buffer.size);
+      buffer.segment.view(buffer.size, n).set(chunk.subarray(0, n));
+      buffer.size += n;
+      this.overflowBytes -= n;
+      if (n === chunk.length) chunks.shift();
+      else chunks[0] = chunk.subarray(n);
+    }
+    if (buffer.size === buffer.capacity || this.flushEveryRecord) this.finishBuffer(c);
+  }
+
+  /** Hands every partly filled buffer to its channel: the buffer timeout. */
+  flushAll(): void {
+    for (let c = 0; c < this.current.length; c++) this.flushChannel(c);
+  }
+
+  /** End of output: everything flushed, then end-of-partition on every channel. */
+  async finish(signal: AbortSignal): Promise<void> {
+    await this.waitAvailable(signal);
+    this.flushAll();
+    for (const channel of this.channels) channel.add(END_OF_PARTITION);
+    this.releaseBuffers();
+  }
+
+  /** Share of this writer's pool in use: Flink's outPoolUsage. */
+  get usage(): number {
+    const pool = this.pool;
+    return pool.numBuffers === 0 ? 0 : pool.numInUse / pool.numBuffers;
+  }
+
+  /** Returns the buffers it holds (empty or partly written) to the pool. */
+  releaseBuffers(): void {
+    for (let c = 0; c < this.current.length; c++) {
+      this.current[c]?.recycle();
+      this.current[c] = null;
+      this.overflow[c]!.length = 0;
+    }
+    this.overflowBytes = 0;
+    this.spare?.recycle();
+    this.spare = null;
+    this.serializer?.clear();
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * StreamOperator: one transformation's parallel instance inside a task.
+ * Operators of a chain call each other through {@link Output}s with the JS
+ * object itself; the last operator before a task boundary writes to a
+ * RecordWriter. An operator calls its user function inside `try`, so that a
+ * throw becomes a {@link JobExecutionError} naming this operator and the
+ * record; errors from operators further down the chain pass through as they
+ * are.
+ */
+import { JobExecutionError } from '../errors.js';
+import type { RuntimeContext } from '../datastream/functions.js';
+import { AbstractRichFunction } from '../datastream/functions.js';
+
+export interface Output<T> {
+  collect(record: T): void;
+}
+
+/** Where an operator instance runs. */
+export interface OperatorInfo {
+  readonly name: string;
+  readonly uid: string | undefined;
+  readonly subtask: number;
+  readonly parallelism: number;
+  readonly maxParallelism: number;
+  readonly jobName: string;
+}
+
+export const DISCARD: Output<unknown> = { collect: () => undefined };
+
+export abstract class StreamOperator<I = any, O = any> {
+  readonly info: OperatorInfo;
+  /** Main output (set by the task when it wires the chain). */
+  output: Output<O> = DISCARD as Output<O>;
+  /** Side outputs by tag id; tags nobody reads are absent. */
+  sideOutputs = new Map<string, Output<unknown>>();
+  numRecordsIn = 0;
+  numRecordsOut = 0;
+  /** Set by a sink while an asynchronous write is in progress; the task waits for it. */
+  pending: Promise<void> | null = null;
+  private readonly functions: object[] = [];
+
+  constructor(info: OperatorInfo) {
+    this.info = info;
+  }
+
+  /** Registers a user object so that it gets its runtime context, `open` and `close`. */
+  protected lifecycle(instance: object | undefined): void {
+    if (instance !== undefined) this.functions.push(instance);
+  }
+
+  abstract processElement(value: I): void;
+
+  /** The second input of a two-input operator. */
+  processElement2(_value: unknown): void {
+    throw new Error(`${this.info.name} has one input`);
+  }
+
+  /** Input `index` (0 or 1) has ended. */
+  endInput(_index: number): void {}
+
+  /** All inputs ended: emit what is left. */
+  finish(): void | Promise<void> {}
+
+  async open(): Promise<void> {
+    const context = this.runtimeContext();
+    for (const f of this.functions) {
+      if (f instanceof AbstractRichFunction) f.setRuntimeContext(context);
+      const open = (f as { open?: (c: RuntimeContext) => unknown }).open;
+      if (typeof open === 'function') {
+        try {
+          await open.call(f, context);
+        } catch (error) {
+          throw this.failure(error, undefined, false);
+        }
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const f of this.functions) {
+      const close = (f as { close?: () => unknown }).close;
+      if (typeof close === 'function') await close.call(f);
+    }
+  }
+
+  runtimeContext(): RuntimeContext {
+    const info = this.info;
+    return {
+      getTaskName: () => info.name,
+      getIndexOfThisSubtask: () => info.subtask,
+      getNumberOfParallelSubtasks: () => info.parallelism,
+      getMaxNumberOfParallelSubtasks: () => info.maxParallelism,
+      getJobName: () => info.jobName,
+    };
+  }
+
+  /** The error to throw for `error` raised while processing `record`. */
+  failure(error: unknown, record: unknown, hasRecord = true): JobExecutionError {
+    if (error instanceof JobExecutionError) return error;
+    const i = this.info;
+    return new JobExecutionError(i.name, i.uid, i.subtask, i.parallelism, record, hasRecord, error);
+  }
+
+  protected emit(record: O): void {
+    this.numRecordsOut++;
+    this.output.collect(record);
+  }
+}
+
+/** Feeds a chained operator: a plain call with the same object. */
+export class ChainingOutput<T> implements Output<T> {
+  constructor(private readonly operator: StreamOperator<T>) {}
+  collect(record: T): void {
+    this.operator.numRecordsIn++;
+    this.operator.processElement(record);
+  }
+}
+
+/** Feeds several outputs (a stream consumed by more than one operator). */
+export class BroadcastingOutput<T> implements Output<T> {
+  constructor(private readonly outputs: Output<T>[]) {}
+  collect(record: T): void {
+    for (const o of this.outputs) o.collect(record);
+  }
+}
+
+/** Wraps a record writer so that failures to serialize name the operator that emitted the record. */
+export class NetworkOutput<T> implements Output<T> {
+  constructor(
+    private readonly writer: { collect(record: unknown): void },
+    private readonly producer: StreamOperator,
+  ) {}
+  collect(record: T): void {
+    try {
+      this.writer.collect(record);
+    } catch (error) {
+      throw this.producer.failure(error, record);
+    }
+  }
+}
+
+export function combineOutputs<T>(outputs: Output<T>[]): Output<T> {
+  if (outputs.length === 0) return DISCARD as Output<T>;
+  if (outputs.length === 1) return outputs[0]!;
+  return new BroadcastingOutput(outputs);
+}

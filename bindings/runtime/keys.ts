@@ -1,0 +1,47 @@
+/**
+ * Keys of keyed streams when the user gave no key type: the type is taken
+ * from the first key, the same way in every subtask (strings as STRING, every
+ * number as DOUBLE so that 1 and 1.0 are one key, bigints as BIGINT), and a
+ * key's identity for per-key values is the key itself for primitives and its
+ * serialized bytes otherwise (two equal objects are one key).
+ */
+import { DataOutputSerializer } from '../types/DataOutputSerializer.js';
+import type { TypeInformation } from '../types/TypeInformation.js';
+import type { TypeSerializer } from '../types/TypeSerializer.js';
+import { Types } from '../types/Types.js';
+
+export function inferKeyType(key: unknown): TypeInformation<any> {
+  switch (typeof key) {
+    case 'string':
+      return Types.STRING;
+    case 'number':
+      return Types.DOUBLE;
+    case 'bigint':
+      return Types.BIGINT;
+    case 'boolean':
+      return Types.BOOLEAN;
+    default:
+      return Types.infer(key);
+  }
+}
+
+/** Maps keys to values usable as `Map` keys with value equality. */
+export class KeyIdentity {
+  private serializer: TypeSerializer<unknown> | null;
+  private readonly out = new DataOutputSerializer(64);
+  private readonly decoder = new TextDecoder('latin1');
+
+  constructor(keyType: TypeInformation<any> | undefined) {
+    this.serializer = keyType === undefined ? null : keyType.createSerializer();
+  }
+
+  of(key: unknown): unknown {
+    const t = typeof key;
+    if (t === 'string' || t === 'number' || t === 'bigint' || t === 'boolean') return key;
+    this.serializer ??= inferKeyType(key).createSerializer();
+    const out = this.out;
+    out.clear();
+    this.serializer.serialize(key, out);
+    return this.decoder.decode(out.view());
+  }
+}

@@ -1,0 +1,266 @@
+/**
+ * The operators behind the DataStream transformations. Each calls its user
+ * function inside `try` (see StreamOperator) and emits through its output.
+ */
+import { ConfigurationError } from '../errors.js';
+import type { TypeInformation } from '../types/TypeInformation.js';
+import {
+  bindUserFunction,
+  type Collector,
+  type KeyedProcessContext,
+  type ProcessContext,
+  type SinkContext,
+} from '../datastream/functions.js';
+import type { OutputTag } from '../datastream/OutputTag.js';
+import { KeyIdentity } from './keys.js';
+import { isThenable } from './scheduling.js';
+import { StreamOperator, type OperatorInfo } from './StreamOperator.js';
+
+type Fn = (...args: any[]) => any;
+
+/** The head of a source task: passes what the source reads on. */
+export class SourceOperator<T> extends StreamOperator<T, T> {
+  processElement(value: T): void {
+    this.emit(value);
+  }
+}
+
+export class MapOperator<I, O> extends StreamOperator<I, O> {
+  private readonly fn: Fn;
+  constructor(info: OperatorInfo, fn: unknown) {
+    super(info);
+    const bound = bindUserFunction(fn, 'map', `map (${info.name})`);
+    this.fn = bound.call;
+    this.lifecycle(bound.instance);
+  }
+  processElement(value: I): void {
+    let result: O;
+    try {
+      result = this.fn(value);
+    } catch (error) {
+      throw this.failure(error, value);
+    }
+    this.emit(result);
+  }
+}
+
+export class FilterOperator<T> extends StreamOperator<T, T> {
+  private readonly fn: Fn;
+  constructor(info: OperatorInfo, fn: unknown) {
+    super(info);
+    const bound = bindUserFunction(fn, 'filter', `filter (${info.name})`);
+    this.fn = bound.call;
+    this.lifecycle(bound.instance);
+  }
+  processElement(value: T): void {
+    let keep: boolean;
+    try {
+      keep = this.fn(value);
+    } catch (error) {
+      throw this.failure(error, value);
+    }
+    if (keep) this.emit(value);
+  }
+}
+
+export class FlatMapOperator<I, O> extends StreamOperator<I, O> {
+  private readonly fn: Fn;
+  private readonly collector: Collector<O> = { collect: (record: O) => this.emit(record) };
+  constructor(info: OperatorInfo, fn: unknown) {
+    super(info);
+    const bound = bindUserFunction(fn, 'flatMap', `flatMap (${info.name})`);
+    this.fn = bound.call;
+    this.lifecycle(bound.instance);
+  }
+  processElement(value: I): void {
+    try {
+      this.fn(value, this.collector);
+    } catch (error) {
+      throw this.failure(error, value);
+    }
+  }
+}
+
+/** ProcessFunction, and KeyedProcessFunction when given a key selector. */
+export class ProcessOperator<I, O> extends StreamOperator<I, O> {
+  private readonly fn: Fn;
+  private readonly collector: Collector<O> = { collect: (record: O) => this.emit(record) };
+  private readonly keySelector: Fn | undefined;
+  private currentKey: unknown;
+  private readonly context: KeyedProcessContext<unknown>;
+
+  constructor(info: OperatorInfo, fn: unknown, keySelector?: Fn) {
+    super(info);
+    const bound = bindUserFunction(fn, 'processElement', `process (${info.name})`);
+    this.fn = bound.call;
+    this.lifecycle(bound.instance);
+    this.keySelector = keySelector;
+    this.context = sideOutputContext(this, () => {
+      if (this.keySelector === undefined) throw new ConfigurationError(`${info.name}: getCurrentKey() needs a keyed stream (keyBy before process)`);
+      return this.currentKey;
+    });
+  }
+
+  processElement(value: I): void {
+    try {
+      if (this.keySelector !== undefined) this.currentKey = this.keySelector(value);
+      this.fn(value, this.context, this.collector);
+    } catch (error) {
+      throw this.failure(error, value);
+    }
+  }
+}
+
+function sideOutputContext(op: StreamOperator, key: () => unknown): KeyedProcessContext<unknown> {
+  return {
+    output<X>(tag: OutputTag<X>, value: X): void {
+      op.sideOutputs.get(tag.id)?.collect(value);
+    },
+    timestamp: () => null,
+    getCurrentKey: key,
+  };
+}
+
+/** Rolling reduce on a keyed stream: emits the updated value per record. */
+export class GroupedReduceOperator<T> extends StreamOperator<T, T> {
+  private readonly fn: Fn;
+  private readonly keySelector: Fn;
+  private readonly identity: KeyIdentity;
+  // Per-key values live on the JS heap until keyed state moves into managed memory.
+  private readonly values = new Map<unknown, T>();
+
+  constructor(info: OperatorInfo, fn: unknown, keySelector: Fn, keyType: TypeInformation<any> | undefined) {
+    super(info);
+    const bound = bindUserFunction(fn, 'reduce', `reduce (${info.name})`);
+    this.fn = bound.call;
+    this.lifecycle(bound.instance);
+    this.keySelector = keySelector;
+    this.identity = new KeyIdentity(keyType);
+  }
+
+  processElement(value: T): void {
+    let result: T;
+    try {
+      const id = this.identity.of(this.keySelector(value));
+      const values = this.values;
+      result = values.has(id) ? this.fn(values.get(id), value) : value;
+      values.set(id, result);
+    } catch (error) {
+      throw this.failure(error, value);
+    }
+    this.emit(result);
+  }
+}
+
+/** map / flatMap / process over connected streams. */
+export class CoOperator<O> extends StreamOperator<unknown, O> {
+  private readonly first: Fn;
+  private readonly second: Fn;
+  private readonly arity: 1 | 2 | 3;
+  private readonly collector: Collector<O> = { collect: (record: O) => this.emit(record) };
+  private readonly context: ProcessContext;
+
+  constructor(info: OperatorInfo, fn: unknown, kind: 'map' | 'flatMap' | 'processElement') {
+    super(info);
+    const what = `${kind === 'processElement' ? 'process' : kind} on connected streams (${info.name})`;
+    const a = bindUserFunction<Fn>(fn, `${kind}1`, what);
+    this.lifecycle(a.instance);
+    const self = a.instance as Record<string, Fn>;
+    const m2 = self[`${kind}2`];
+    if (typeof m2 !== 'function') throw new ConfigurationError(`${what}: expected an object with ${kind}1() and ${kind}2() methods`);
+    this.first = a.call;
+    this.second = (...args: unknown[]) => m2.apply(self, args);
+    this.arity = kind === 'map' ? 1 : kind === 'flatMap' ? 2 : 3;
+    this.context = sideOutputContext(this, () => {
+      throw new ConfigurationError(`${info.name}: getCurrentKey() needs keyed connected streams`);
+    });
+  }
+
+  processElement(value: unknown): void {
+    this.call(this.first, value);
+  }
+
+  override processElement2(value: unknown): void {
+    this.call(this.second, value);
+  }
+
+  private call(fn: Fn, value: unknown): void {
+    try {
+      if (this.arity === 1) {
+        const r = fn(value);
+        this.emit(r);
+      } else if (this.arity === 2) fn(value, this.collector);
+      else fn(value, this.context, this.collector);
+    } catch (error) {
+      throw this.failure(error, value);
+    }
+  }
+}
+
+/**
+ * A sink. When `invoke` returns a promise, records that arrive before it
+ * settles queue behind it (at most one input record's worth, since the task
+ * waits for {@link pending} before the next input record).
+ */
+export class SinkOperator<T> extends StreamOperator<T, never> {
+  private readonly invoke: Fn;
+  private readonly sink: { finish?: () => unknown; open?: unknown; close?: unknown };
+  private readonly backlog: T[] = [];
+  private readonly context: SinkContext;
+
+  constructor(info: OperatorInfo, sink: unknown) {
+    super(info);
+    const bound = bindUserFunction(sink, 'invoke', `sink (${info.name})`);
+    this.invoke = bound.call;
+    this.sink = (bound.instance ?? {}) as typeof this.sink;
+    this.lifecycle(bound.instance);
+    this.context = { subtask: info.subtask };
+  }
+
+  processElement(value: T): void {
+    if (this.pending !== null) {
+      this.backlog.push(value);
+      return;
+    }
+    let result: unknown;
+    try {
+      result = this.invoke(value, this.context);
+    } catch (error) {
+      throw this.failure(error, value);
+    }
+    if (isThenable(result)) {
+      const p = this.drain(result, value);
+      p.catch(() => undefined); // the task awaits it; this only keeps an abort from reporting it unhandled
+      this.pending = p;
+    }
+  }
+
+  private async drain(first: PromiseLike<unknown>, value: T): Promise<void> {
+    try {
+      await first;
+    } catch (error) {
+      throw this.failure(error, value);
+    }
+    while (this.backlog.length > 0) {
+      const next = this.backlog.shift()!;
+      try {
+        await this.invoke(next, this.context);
+      } catch (error) {
+        throw this.failure(error, next);
+      }
+    }
+    this.pending = null;
+  }
+
+  override async finish(): Promise<void> {
+    if (this.pending !== null) await this.pending;
+    const finish = this.sink.finish;
+    if (typeof finish === 'function') {
+      try {
+        await finish.call(this.sink);
+      } catch (error) {
+        throw this.failure(error, undefined, false);
+      }
+    }
+  }
+}
