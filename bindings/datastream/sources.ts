@@ -82,18 +82,20 @@ export class DataGeneratorSource<T> implements Source<T> {
   createReader({ subtask, parallelism }: SourceReaderContext): SourceReader<T> {
     const [from, to] = splitRange(this.count, subtask, parallelism);
     const generator = this.generator;
-    const perSecond = this.rate / parallelism;
+    const interval = parallelism / this.rate; // seconds per record in this instance
     let next = from;
-    let startedAt = -1;
     const emit = (): IteratorResult<T> => (next < to ? { done: false, value: generator(next++) } : { done: true, value: undefined });
-    if (!Number.isFinite(perSecond)) return { next: emit };
+    if (!(interval > 0)) return { next: emit };
+    // A token bucket holding at most one second of records, as Flink's rate limiter:
+    // after a stall (backpressure) the source catches up by one second's worth, no more.
+    let dueAt = -Infinity;
     return {
       next: () => {
         if (next >= to) return { done: true, value: undefined };
         const now = performance.now();
-        if (startedAt < 0) startedAt = now;
-        const dueAt = startedAt + ((next - from) * 1000) / perSecond;
-        if (dueAt <= now) return emit();
+        if (dueAt === -Infinity) dueAt = now - interval * 1000; // the first record is due now
+        dueAt = Math.max(dueAt, now - 1000) + interval * 1000;
+        if (dueAt <= now + 1) return emit(); // timers have millisecond resolution: emit up to 1 ms early
         return new Promise<IteratorResult<T>>((resolve) => setTimeout(() => resolve(emit()), dueAt - now));
       },
     };

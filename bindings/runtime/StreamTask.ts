@@ -65,6 +65,7 @@ export class StreamTask {
     this.startedAt = performance.now();
     if (this.gate !== null) await this.gate.setup(exclusiveBuffersPerChannel, signal);
     for (let i = this.operators.length - 1; i >= 0; i--) await this.operators[i]!.open();
+    signal.throwIfAborted();
     if (this.bufferTimeout > 0 && this.writers.length > 0) {
       this.flusher = setInterval(() => {
         for (const w of this.writers) w.flushAll();
