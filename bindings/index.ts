@@ -73,3 +73,4 @@ export type { NodeWritableLike } from './datastream/sinks.js';
 export { JobClient } from './datastream/JobClient.js';
 export type { JobExecutionResult, JobMetrics, JobStatus } from './runtime/Job.js';
 export type { TaskMetricsSnapshot, OperatorMetrics, BackPressureLevel } from './runtime/TaskMetrics.js';
+export { IntCounter, LongCounter, DoubleCounter, AverageAccumulator, ListAccumulator, Histogram, type Accumulator } from './datastream/accumulators.js';

@@ -198,7 +198,7 @@ export class DataStream<T> {
     );
     if (exclusive) node.parallelism = 1;
     this.env.addSinkNode(node);
-    return new DataStreamSink<T>(node);
+    return new DataStreamSink<T>(node, this.env);
   }
 
   /**
@@ -440,8 +440,8 @@ export class KeyedStream<T, K> extends DataStream<T> {
   }
 
   private aggregate(kind: AggregationKind, field: FieldExpression, first = true): SingleOutputStreamOperator<T> {
-    const fn = aggregation(kind, field, first);
-    return this.transform('Keyed Aggregation', (info) => new GroupedReduceOperator(info, fn, this.keySelector, this.keyType), this.getType());
+    const { reduce, check } = aggregation(kind, field, first);
+    return this.transform('Keyed Aggregation', (info) => new GroupedReduceOperator(info, reduce, this.keySelector, this.keyType, check), this.getType());
   }
 }
 
@@ -483,17 +483,24 @@ export class DataStreamSink<T> {
   readonly node: Transformation;
   private readonly _t?: T;
 
+  private readonly env: StreamExecutionEnvironment;
+
   /** @internal */
-  constructor(node: Transformation) {
+  constructor(node: Transformation, env: StreamExecutionEnvironment) {
     this.node = node;
+    this.env = env;
   }
 
   name(name: string): this {
+    if (typeof name !== 'string' || name === '') throw new ConfigurationError(`name: expected a non-empty string, got ${JSON.stringify(name)}`);
     this.node.name = name;
     return this;
   }
 
+  /** A stable id of the sink, unique among the job's operators and sinks. */
   uid(uid: string): this {
+    if (typeof uid !== 'string' || uid === '') throw new ConfigurationError(`uid: expected a non-empty string, got ${JSON.stringify(uid)}`);
+    this.env.claimUid(uid, this.node);
     this.node.uid = uid;
     return this;
   }

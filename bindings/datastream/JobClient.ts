@@ -33,6 +33,11 @@ export class JobClient {
     return this.job.metrics();
   }
 
+  /** The accumulators' current values, merged over all instances. */
+  getAccumulators(): Record<string, unknown> {
+    return this.job.accumulators();
+  }
+
   /** Cancels the job; resolves once every task stopped and every buffer is back. */
   async cancel(): Promise<void> {
     this.job.cancel();

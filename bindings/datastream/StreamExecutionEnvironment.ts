@@ -188,6 +188,7 @@ export class StreamExecutionEnvironment {
     const sinks = this.sinks;
     if (sinks.length === 0) throw new ConfigurationError('No operators defined in the streaming topology: add a sink (print, sinkTo, executeAndCollect) before execute');
     this.sinks = [];
+    this.releaseUids(sinks);
     const owns = !(this.memory instanceof MemoryBudget);
     const budget = this.memory instanceof MemoryBudget ? this.memory : MemoryBudget.create(this.memory);
     let job: Job;
@@ -215,11 +216,25 @@ export class StreamExecutionEnvironment {
     this.sinks.push(node);
   }
 
-  /** @internal uids are unique within an environment. */
+  /** @internal uids are unique among the operators of a job (claimed as they are set, so a clash is refused at once). */
   claimUid(uid: string, node: Transformation): void {
     const other = this.uids.get(uid);
     if (other !== undefined && other !== node) throw new ConfigurationError(`uid "${uid}" is already used by "${other.name}"`);
     this.uids.set(uid, node);
+  }
+
+  // A job was handed to the runtime: its operators' uids are free for the next job built here (as in Flink, where
+  // execute clears the transformations and uids are checked per job graph).
+  private releaseUids(sinks: Transformation[]): void {
+    const inJob = new Set<Transformation>();
+    const stack = [...sinks];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      if (inJob.has(n)) continue;
+      inJob.add(n);
+      for (const e of n.inputs) stack.push(e.source);
+    }
+    for (const [uid, node] of this.uids) if (inJob.has(node)) this.uids.delete(uid);
   }
 }
 

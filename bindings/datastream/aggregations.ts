@@ -38,12 +38,20 @@ function less(a: Num, b: Num): boolean {
   return a < b;
 }
 
-/** The reduce function of one aggregation. */
-export function aggregation(kind: AggregationKind, field: FieldExpression, first = true): (a: unknown, b: unknown) => unknown {
+/**
+ * The reduce function of one aggregation, and the check of a key's first
+ * record (which the reduce function never sees): a field that is not a
+ * number is refused whether its key has one record or many.
+ */
+export function aggregation(kind: AggregationKind, field: FieldExpression, first = true): { reduce: (a: unknown, b: unknown) => unknown; check: (record: unknown) => void } {
   if (typeof field !== 'string' && !(Number.isInteger(field) && field >= 0)) {
     throw new ConfigurationError(`${kind}: the field must be a field name or a position (integer ≥ 0), got ${renderRecord(field)}`);
   }
   const what = `${kind}(${JSON.stringify(field)})`;
+  return { reduce: reducer(kind, field, first, what), check: (record) => void fieldOf(record, field, what) };
+}
+
+function reducer(kind: AggregationKind, field: FieldExpression, first: boolean, what: string): (a: unknown, b: unknown) => unknown {
   switch (kind) {
     case 'sum':
       return (a, b) => {

@@ -3,10 +3,13 @@
  * plain JS function or an object with the method (`{ map(v) { … } }`); the
  * `Rich…` classes add `open`/`close` and {@link AbstractRichFunction.getRuntimeContext}.
  * Objects are copied once per parallel instance (a shallow copy keeping the
- * prototype), so fields such as counters belong to one subtask, as in Flink.
+ * prototype), so a field assigned in a method belongs to one subtask, as in
+ * Flink. Objects a field refers to are shared by the copies: create
+ * per-instance things (counters, accumulators, connections) in `open()`.
  */
 import { ConfigurationError } from '../errors.js';
 import type { OutputTag } from './OutputTag.js';
+import type { Accumulator } from './accumulators.js';
 
 /** Emits records from a flatMap or process function. */
 export interface Collector<T> {
@@ -25,6 +28,10 @@ export interface RuntimeContext {
   getMaxNumberOfParallelSubtasks(): number;
   /** The job's name. */
   getJobName(): string;
+  /** Registers an accumulator of this instance under `name` (once per name). */
+  addAccumulator<V, R>(name: string, accumulator: Accumulator<V, R>): void;
+  /** This instance's accumulator `name`, if added. */
+  getAccumulator<V, R>(name: string): Accumulator<V, R> | undefined;
 }
 
 /** Base of functions with a lifecycle: `open` before the first record, `close` after the last (also after a failure). */

@@ -21,6 +21,7 @@ import { SourceOperator } from './operators.js';
 import { ChainingOutput, combineOutputs, NetworkOutput, type OperatorInfo, type Output, type StreamOperator } from './StreamOperator.js';
 import { connectedConsumers, createSelector, type PartitionerKind } from './StreamPartitioner.js';
 import { StreamTask } from './StreamTask.js';
+import { mergeAccumulators } from '../datastream/accumulators.js';
 import { allowManyListeners } from './scheduling.js';
 import type { TaskMetricsSnapshot } from './TaskMetrics.js';
 import type { StreamEdge, Transformation } from './Transformation.js';
@@ -56,6 +57,10 @@ export interface JobExecutionResult {
   netRuntime: number;
   /** The metrics at the end. */
   metrics: JobMetrics;
+  /** The accumulators' values, merged over all instances, by name. */
+  accumulators: Record<string, unknown>;
+  /** One accumulator's value (undefined if no function added it). */
+  getAccumulatorResult<R = unknown>(name: string): R | undefined;
 }
 
 interface Resolved {
@@ -240,15 +245,27 @@ export class Job {
     this.endedAt = performance.now();
     const metrics = this.metrics();
     const leak = this.release();
-    if (this.failure === undefined && closeErrors.length > 0) this.failure = closeErrors[0];
-    if (this.failure === undefined && leak !== undefined) this.failure = leak;
-    const failure = this.failure;
-    if (failure === undefined || failure === STOP) {
-      this.status = 'FINISHED';
-      return { jobName: this.options.jobName, netRuntime: this.endedAt - this.startedAt, metrics: { ...metrics, status: this.status } };
+    const ok = () => this.failure === undefined || this.failure === STOP;
+    if (ok() && closeErrors.length > 0) this.failure = closeErrors[0];
+    if (ok() && leak !== undefined) this.failure = leak;
+    let accumulators: Record<string, unknown> = {};
+    try {
+      accumulators = this.accumulators();
+    } catch (error) {
+      if (ok()) this.failure = error;
     }
-    this.status = failure instanceof JobCancellationError ? 'CANCELED' : 'FAILED';
-    throw failure;
+    if (ok()) {
+      this.status = 'FINISHED';
+      return {
+        jobName: this.options.jobName,
+        netRuntime: this.endedAt - this.startedAt,
+        metrics: { ...metrics, status: this.status },
+        accumulators,
+        getAccumulatorResult: <R>(name: string) => accumulators[name] as R | undefined,
+      };
+    }
+    this.status = this.failure instanceof JobCancellationError ? 'CANCELED' : 'FAILED';
+    throw this.failure;
   }
 
   /** Fails the job with `error` (the first failure wins); every task stops. */
@@ -274,6 +291,11 @@ export class Job {
 
   get isRunning(): boolean {
     return this.status === 'RUNNING';
+  }
+
+  /** The accumulators of every operator instance, merged by name. */
+  accumulators(): Record<string, unknown> {
+    return mergeAccumulators(this.tasks.flatMap((t) => t.operators.map((op) => op.accumulators)));
   }
 
   private sample(): void {

@@ -53,17 +53,17 @@ export class RecordWriter {
   collect(record: unknown): void {
     if (this.serializer === null) this.useType(Types.infer(record));
     const serializer = this.serializer!;
-    this.numRecordsOut++;
     if (this.selector.isBroadcast) {
       for (let c = 0; c < this.channels.length; c++) {
         serializer.serializeRecord(record);
         this.emit(c, serializer);
       }
-      return;
+    } else {
+      const c = this.channels.length === 1 ? 0 : this.selector.select(record);
+      serializer.serializeRecord(record);
+      this.emit(c, serializer);
     }
-    const c = this.channels.length === 1 ? 0 : this.selector.select(record);
-    serializer.serializeRecord(record);
-    this.emit(c, serializer);
+    this.numRecordsOut++;
   }
 
   // The type is known once: the consumers' deserializers follow it. (Across

@@ -10,6 +10,8 @@
 import { JobExecutionError } from '../errors.js';
 import type { RuntimeContext } from '../datastream/functions.js';
 import { AbstractRichFunction } from '../datastream/functions.js';
+import type { Accumulator } from '../datastream/accumulators.js';
+import { ConfigurationError } from '../errors.js';
 
 export interface Output<T> {
   collect(record: T): void;
@@ -38,6 +40,8 @@ export abstract class StreamOperator<I = any, O = any> {
   /** Set by a sink while an asynchronous write is in progress; the task waits for it. */
   pending: Promise<void> | null = null;
   private readonly functions: object[] = [];
+  /** Accumulators its functions added, by name. */
+  readonly accumulators = new Map<string, Accumulator<unknown, unknown>>();
 
   constructor(info: OperatorInfo) {
     this.info = info;
@@ -83,7 +87,13 @@ export abstract class StreamOperator<I = any, O = any> {
     }
   }
 
+  private runtimeContextCache: RuntimeContext | undefined;
+
   runtimeContext(): RuntimeContext {
+    return (this.runtimeContextCache ??= this.createContext());
+  }
+
+  private createContext(): RuntimeContext {
     const info = this.info;
     return {
       getTaskName: () => info.name,
@@ -91,6 +101,12 @@ export abstract class StreamOperator<I = any, O = any> {
       getNumberOfParallelSubtasks: () => info.parallelism,
       getMaxNumberOfParallelSubtasks: () => info.maxParallelism,
       getJobName: () => info.jobName,
+      addAccumulator: (name, accumulator) => {
+        if (this.accumulators.has(name)) throw new ConfigurationError(`${info.name}: the accumulator "${name}" already exists and cannot be added again`);
+        if (typeof accumulator?.merge !== 'function') throw new ConfigurationError(`${info.name}: addAccumulator("${name}") needs an Accumulator (IntCounter, LongCounter, …)`);
+        this.accumulators.set(name, accumulator as Accumulator<unknown, unknown>);
+      },
+      getAccumulator: <V, R>(name: string) => this.accumulators.get(name) as Accumulator<V, R> | undefined,
     };
   }
 

@@ -111,7 +111,10 @@ function hashSelector(spec: PartitionerSpec, ctx: SelectorContext): ChannelSelec
   return {
     isBroadcast: false,
     select: (record) => {
-      const key = selector(record);
+      let key = selector(record);
+      // -0 and 0 are one key in JS (and in the keyed operators' per-key state) but not one bit pattern:
+      // hash them alike, or `x % n` of a negative x (-0) would send key 0 to two instances.
+      if (key === 0) key = 0;
       hasher ??= new KeyHasher(inferKeyType(key), ctx.budget);
       const group = computeKeyGroupForKeyHash(hasher.hash(key), maxParallelism);
       return computeOperatorIndexForKeyGroup(maxParallelism, numChannels, group);

@@ -126,16 +126,19 @@ export class GroupedReduceOperator<T> extends StreamOperator<T, T> {
   private readonly fn: Fn;
   private readonly keySelector: Fn;
   private readonly identity: KeyIdentity;
+  private readonly checkFirst: ((value: T) => void) | undefined;
   // Per-key values live on the JS heap until keyed state moves into managed memory.
   private readonly values = new Map<unknown, T>();
 
-  constructor(info: OperatorInfo, fn: unknown, keySelector: Fn, keyType: TypeInformation<any> | undefined) {
+  /** `checkFirst` validates a key's first record, which `fn` never sees (the built-in aggregations check their field). */
+  constructor(info: OperatorInfo, fn: unknown, keySelector: Fn, keyType: TypeInformation<any> | undefined, checkFirst?: (value: T) => void) {
     super(info);
     const bound = bindUserFunction(fn, 'reduce', `reduce (${info.name})`);
     this.fn = bound.call;
     this.lifecycle(bound.instance);
     this.keySelector = keySelector;
     this.identity = new KeyIdentity(keyType);
+    this.checkFirst = checkFirst;
   }
 
   processElement(value: T): void {
@@ -143,7 +146,11 @@ export class GroupedReduceOperator<T> extends StreamOperator<T, T> {
     try {
       const id = this.identity.of(this.keySelector(value));
       const values = this.values;
-      result = values.has(id) ? this.fn(values.get(id), value) : value;
+      if (values.has(id)) result = this.fn(values.get(id), value);
+      else {
+        this.checkFirst?.(value);
+        result = value;
+      }
       values.set(id, result);
     } catch (error) {
       throw this.failure(error, value);
@@ -163,6 +170,9 @@ export class CoOperator<O> extends StreamOperator<unknown, O> {
   constructor(info: OperatorInfo, fn: unknown, kind: 'map' | 'flatMap' | 'processElement') {
     super(info);
     const what = `${kind === 'processElement' ? 'process' : kind} on connected streams (${info.name})`;
+    if (fn === null || typeof fn !== 'object') {
+      throw new ConfigurationError(`${what}: expected an object with ${kind}1() and ${kind}2() methods, got ${fn === null ? 'null' : typeof fn}`);
+    }
     const a = bindUserFunction<Fn>(fn, `${kind}1`, what);
     this.lifecycle(a.instance);
     const self = a.instance as Record<string, Fn>;

@@ -63,6 +63,27 @@ export function computeKeyGroupRangeForOperatorIndex(maxParallelism: number, par
   };
 }
 
+/** Bytes of scratch a key is serialized into for hashing. */
+const HASH_AREA = 4096;
+const hashAreas = new WeakMap<LinearMemory, { base: number; chunk: number }>();
+
+/**
+ * The scratch area where the key hashers of one budget serialize and hash
+ * keys. A hash is computed synchronously, start to end, so one area serves
+ * every hasher of the budget: a budget that runs job after job (each keyBy
+ * makes hashers) does not use up its never-freed scratch area on them.
+ */
+function hashArea(memory: LinearMemory): { base: number; chunk: number } {
+  let area = hashAreas.get(memory);
+  if (area === undefined) {
+    const base = memory.allocScratch(HASH_AREA, 16 * 1024);
+    // Keys serialized in JS memory are hashed through a chunk of linear memory, CHUNK bytes at a time.
+    area = { base, chunk: base < 0 ? memory.allocScratch(CHUNK) : base };
+    hashAreas.set(memory, area);
+  }
+  return area;
+}
+
 /**
  * Hashes keys of one type in wasm: each key is serialized (into the budget's
  * scratch area, so wasm reads it in place) and its bytes hashed with
@@ -86,11 +107,9 @@ export class KeyHasher<K> {
     this.serializer = keyType.createSerializer();
     this.memory = budget.memory;
     this.seed = seed >>> 0;
-    const capacity = 4096;
-    const base = this.memory.allocScratch(capacity, 16 * 1024);
-    this.out = base < 0 ? new DataOutputSerializer(capacity) : new DataOutputSerializer(capacity, { bytes: this.memory.bytes, base, capacity });
-    // Keys serialized in JS memory are hashed through a chunk of linear memory, CHUNK bytes at a time.
-    this.chunk = base < 0 ? this.memory.allocScratch(CHUNK) : base;
+    const { base, chunk } = hashArea(this.memory);
+    this.out = base < 0 ? new DataOutputSerializer(HASH_AREA) : new DataOutputSerializer(HASH_AREA, { bytes: this.memory.bytes, base, capacity: HASH_AREA });
+    this.chunk = chunk;
   }
 
   /** The 32-bit hash of `key` (signed, as Java's int). */

@@ -4,7 +4,13 @@
 // wait for their writers.
 import { expect } from 'chai';
 import {
+  AverageAccumulator,
   DataGeneratorSource,
+  Histogram,
+  IntCounter,
+  ListAccumulator,
+  LongCounter,
+  RichFilterFunction,
   JobCancellationError,
   JobExecutionError,
   RateLimiterStrategy,
@@ -184,7 +190,7 @@ describe('runtime: buffer timeout', function () {
 describe('runtime: cancellation', function () {
   this.timeout(20000);
 
-  const endless = () => new DataGeneratorSource((i) => i, Number.MAX_SAFE_INTEGER, RateLimiterStrategy.perSecond(100_000), Types.LONG);
+  const endless = () => new DataGeneratorSource((i) => i, 1e12, RateLimiterStrategy.perSecond(100_000), Types.LONG);
 
   it('JobClient.cancel() stops a running job; the result rejects with JobCancellationError; every buffer is back', async () => {
     const env = environment({ parallelism: 2 });
@@ -504,3 +510,62 @@ async function expectRejection<E extends Error = Error>(promise: Promise<unknown
   }
   throw new Error(`expected a rejection matching ${message}`);
 }
+
+describe('runtime: accumulators', function () {
+  it('merges each instance’s accumulators by name into the result, and shows them while running', async () => {
+    // Accumulators are made in open(): fields set in a constructor are shared by the
+    // instances' shallow copies.
+    class Counting extends RichFilterFunction<number> {
+      private odd!: IntCounter;
+      private seen!: Histogram;
+      private mean!: AverageAccumulator;
+      override open() {
+        this.odd = new IntCounter();
+        this.seen = new Histogram();
+        this.mean = new AverageAccumulator();
+        this.getRuntimeContext().addAccumulator('odd', this.odd);
+        this.getRuntimeContext().addAccumulator('mod3', this.seen);
+        this.getRuntimeContext().addAccumulator('mean', this.mean);
+      }
+      filter(x: number) {
+        if (x % 2 === 1) this.odd.add(1);
+        this.seen.add(x % 3);
+        this.mean.add(x);
+        return true;
+      }
+    }
+    const env = environment({ parallelism: 3 });
+    env.fromSequence(1, 300).filter(new Counting()).sinkTo(() => undefined);
+    const result = await env.execute();
+    expect(result.getAccumulatorResult('odd')).to.equal(150);
+    expect(result.getAccumulatorResult<Map<number, number>>('mod3')).to.deep.equal(new Map([[1, 100], [2, 100], [0, 100]]));
+    expect(result.getAccumulatorResult('mean')).to.equal(150.5);
+    expect(result.getAccumulatorResult('nothing')).to.equal(undefined);
+  });
+
+  it('refuses an accumulator name added twice, and values of the wrong kind', async () => {
+    const env = environment();
+    env
+      .fromSequence(1, 3)
+      .map(new (class extends RichMapFunction<number, number> {
+        override open() {
+          this.getRuntimeContext().addAccumulator('n', new LongCounter());
+          this.getRuntimeContext().addAccumulator('n', new LongCounter());
+        }
+        map(x: number) {
+          return x;
+        }
+      })())
+      .name('twice')
+      .sinkTo(() => undefined);
+    await expectRejection(env.execute(), /Operator "twice".*the accumulator "n" already exists/, JobExecutionError);
+    expect(() => new IntCounter().add(1.5)).to.throw(/IntCounter.add: expected an integer, got 1.5/);
+    expect(() => new LongCounter().add(2 ** 60)).to.throw(/safe integer/);
+    const list = new ListAccumulator<string>();
+    list.add('a');
+    const other = list.clone();
+    other.add('b');
+    list.merge(other);
+    expect(list.getLocalValue()).to.deep.equal(['a', 'a', 'b']);
+  });
+});
