@@ -35,6 +35,8 @@ export class RecordWriter {
   private overflowBytes = 0;
   private spare: NetworkBuffer | null = null;
   private readonly flushEveryRecord: boolean;
+  /** One channel and a built-in partitioner: no need to ask it. */
+  private readonly single: boolean;
   numRecordsOut = 0;
 
   constructor(pool: LocalBufferPool, channels: CreditChannel[], selector: ChannelSelector, type: TypeInformation<any> | undefined, budget: MemoryBudget, bufferTimeout: number) {
@@ -46,6 +48,7 @@ export class RecordWriter {
     this.current = channels.map(() => null);
     this.overflow = channels.map(() => []);
     this.flushEveryRecord = bufferTimeout === 0;
+    this.single = channels.length === 1 && selector.alwaysSelect !== true;
     if (type !== undefined) this.useType(type);
   }
 
@@ -59,7 +62,7 @@ export class RecordWriter {
         this.emit(c, serializer);
       }
     } else {
-      const c = this.channels.length === 1 ? 0 : this.selector.select(record);
+      const c = this.single ? 0 : this.selector.select(record);
       serializer.serializeRecord(record);
       this.emit(c, serializer);
     }

@@ -23,6 +23,8 @@ export interface PartitionerSpec {
 
 export interface ChannelSelector {
   readonly isBroadcast: boolean;
+  /** Ask for every record even when there is one channel (a user's partitioner, whose answer is checked). */
+  readonly alwaysSelect?: boolean;
   /** The channel (0..numChannels-1) of `record`. */
   select(record: unknown): number;
 }
@@ -92,6 +94,7 @@ export function createSelector(spec: PartitionerSpec, ctx: SelectorContext): Cha
       const custom = spec.custom!;
       return {
         isBroadcast: false,
+        alwaysSelect: true,
         select: (record) => {
           const c = custom(selector(record), n);
           if (!Number.isInteger(c) || c < 0 || c >= n) {
