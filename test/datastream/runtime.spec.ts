@@ -47,7 +47,7 @@ describe('runtime: credit-based backpressure', function () {
     let ordered = true;
     const slowUntil = performance.now() + 1200;
     env
-      .fromSource(new DataGeneratorSource((i) => ((produced = i + 1), i), N, RateLimiterStrategy.perSecond(400_000), Types.LONG), 'numbers')
+      .fromSource(new DataGeneratorSource((i) => ((produced = i + 1), i), N, RateLimiterStrategy.perSecond(250_000), Types.LONG), 'numbers')
       .rebalance()
       .sinkTo({
         invoke(x: number) {
