@@ -155,7 +155,8 @@ export function bindUserFunction<F extends (...args: any[]) => any>(fn: unknown,
   if (fn !== null && typeof fn === 'object' && typeof (fn as Record<string, unknown>)[method] === 'function') {
     const instance = Object.assign(Object.create(Object.getPrototypeOf(fn) as object) as object, fn);
     const m = (instance as Record<string, F>)[method]!;
-    return { call: ((...args: unknown[]) => m.apply(instance, args)) as F, instance };
+    // A fixed arity (user functions take at most three arguments) keeps the call cheap.
+    return { call: ((a: unknown, b: unknown, c: unknown) => m.call(instance, a, b, c)) as F, instance };
   }
   throw new ConfigurationError(`${what}: expected a function or an object with a ${method}() method, got ${fn === null ? 'null' : typeof fn}`);
 }

@@ -98,6 +98,12 @@ export class StreamTask {
     this.metrics.endWait();
   }
 
+  private get sinkPending(): boolean {
+    const sinks = this.sinks;
+    for (let i = 0; i < sinks.length; i++) if (sinks[i]!.pending !== null) return true;
+    return false;
+  }
+
   private async waitForSinks(signal: AbortSignal): Promise<void> {
     for (const s of this.sinks) if (s.pending !== null) await abortable(s.pending, signal);
   }
@@ -121,7 +127,7 @@ export class StreamTask {
       }
       if (result.done === true) return;
       head.processElement(result.value);
-      if (this.sinks.length > 0) await this.waitForSinks(signal);
+      if (this.sinkPending) await this.waitForSinks(signal);
       if ((++n & 127) === 0) {
         await taskYield();
         signal.throwIfAborted();
@@ -173,7 +179,7 @@ export class StreamTask {
       head.numRecordsIn++;
       if (second) head.processElement2(record);
       else head.processElement(record);
-      if (this.sinks.length > 0) await this.waitForSinks(signal);
+      if (this.sinkPending) await this.waitForSinks(signal);
       if (!this.outputAvailable) await this.waitForOutput(signal);
     }
   }
