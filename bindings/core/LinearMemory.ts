@@ -52,6 +52,8 @@ export const GIVE_WRONG_OWNER = 3;
 interface Reservation {
   memory: WebAssembly.Memory;
   core: CoreExports;
+  /** Byte ranges [from, to) the last budget wrote to, zeroed before reuse. */
+  dirty: Array<[number, number]>;
 }
 
 /** Memories of disposed budgets, by page count, for reuse. */
@@ -66,7 +68,10 @@ function reserve(pages: number): Reservation {
     cachedBytes -= pages * PAGE;
     // A new budget starts from zeroed memory, whatever the last one left in it
     // (the module's own static data below STATIC_DATA stays as instantiation set it).
-    new Uint8Array(reused.memory.buffer, STATIC_DATA).fill(0);
+    // Only what the last budget touched is zeroed: zeroing all of it would make
+    // every page of a large, mostly unused budget resident.
+    const bytes = new Uint8Array(reused.memory.buffer);
+    for (const [from, to] of reused.dirty) bytes.fill(0, from, to);
     return reused;
   }
   let memory: WebAssembly.Memory;
@@ -75,7 +80,7 @@ function reserve(pages: number): Reservation {
   } catch (cause) {
     throw new MemoryBudgetError(`could not reserve ${formatBytes(pages * PAGE)} of WebAssembly linear memory for the memory budget`, { cause });
   }
-  return { memory, core: instantiateCore(memory) };
+  return { memory, core: instantiateCore(memory), dirty: [] };
 }
 
 export class LinearMemory {
@@ -96,6 +101,8 @@ export class LinearMemory {
   private scratchNext: number;
   private readonly scratchEnd: number;
   private disposed = false;
+  /** 1 for each segment ever handed out (its bytes may be dirty). */
+  private readonly touched: Uint8Array;
 
   constructor(segmentSize: number, networkSegments: number, managedSegments: number) {
     const total = networkSegments + managedSegments;
@@ -131,6 +138,14 @@ export class LinearMemory {
     this.reservedBytes = pages * PAGE;
     this.scratchNext = scratch;
     this.scratchEnd = scratch + SCRATCH_BYTES;
+    this.touched = new Uint8Array(total);
+  }
+
+  /** Takes a free segment of `kind` for `owner` (-1 if none), noting that its bytes will be written. */
+  take(kind: number, owner: number): number {
+    const id = this.core.take(kind, owner);
+    if (id >= 0) this.touched[id] = 1;
+    return id;
   }
 
   /** True once the budget was disposed: nothing may use this memory through this object. */
@@ -148,8 +163,17 @@ export class LinearMemory {
     if (!reusable) return;
     const pages = this.reservedBytes / PAGE;
     if (cachedBytes + this.reservedBytes <= MAX_CACHED_BYTES) {
+      const dirty: Array<[number, number]> = [[STATIC_DATA, this.segmentsBase]];
+      const size = this.segmentSize;
+      for (let id = 0; id < this.touched.length; id++) {
+        if (this.touched[id] === 0) continue;
+        const from = this.address(id);
+        const last = dirty[dirty.length - 1]!;
+        if (last[1] === from) last[1] = from + size;
+        else dirty.push([from, from + size]);
+      }
       const list = cache.get(pages) ?? [];
-      list.push({ memory: this.memory, core: this.core });
+      list.push({ memory: this.memory, core: this.core, dirty });
       cache.set(pages, list);
       cachedBytes += this.reservedBytes;
     }

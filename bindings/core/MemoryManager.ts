@@ -113,7 +113,7 @@ export class MemoryManager {
     }
     const pages: MemorySegment[] = new Array(count);
     for (let i = 0; i < count; i++) {
-      const id = this.memory.core.take(KIND_MANAGED, record.tag);
+      const id = this.memory.take(KIND_MANAGED, record.tag);
       const page = new MemorySegment(this.memory, id, `MemoryManager owner ${name}`);
       record.pages.add(page);
       pages[i] = page;

@@ -140,7 +140,7 @@ export class NetworkBufferPool {
 
   /** @internal Takes a free segment for `pool`; -1 if none. */
   takeSegment(pool: LocalBufferPool): number {
-    return this.memory.core.take(KIND_NETWORK, pool.tag);
+    return this.memory.take(KIND_NETWORK, pool.tag);
   }
 
   /** @internal Takes back a segment `pool` held, and serves pools waiting for one. */

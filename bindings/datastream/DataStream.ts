@@ -440,7 +440,7 @@ export class KeyedStream<T, K> extends DataStream<T> {
   }
 
   private aggregate(kind: AggregationKind, field: FieldExpression, first = true): SingleOutputStreamOperator<T> {
-    const { reduce, check } = aggregation(kind, field, first);
+    const { reduce, check } = aggregation(kind, field, first, this.getType());
     return this.transform('Keyed Aggregation', (info) => new GroupedReduceOperator(info, reduce, this.keySelector, this.keyType, check), this.getType());
   }
 }

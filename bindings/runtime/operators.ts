@@ -146,7 +146,8 @@ export class GroupedReduceOperator<T> extends StreamOperator<T, T> {
     try {
       const id = this.identity.of(this.keySelector(value));
       const values = this.values;
-      if (values.has(id)) result = this.fn(values.get(id), value);
+      const previous = values.get(id);
+      if (previous !== undefined || values.has(id)) result = this.fn(previous, value);
       else {
         this.checkFirst?.(value);
         result = value;

@@ -90,12 +90,12 @@ export class RecordSerializer<T> {
   copyTo(segment: MemorySegment, offset: number, end: number = segment.size): number {
     const n = Math.min(this.pendingBytes, end - offset);
     if (n <= 0) return 0;
-    const target = segment.view(offset, n); // checks bounds and release
+    const address = segment.addressOf(offset, n); // checks bounds and release
     const out = this.out;
     if (out.inLinearMemory && out.bytes === segment.memory.bytes) {
-      segment.memory.core.copy(out.base + this.copied, segment.address + offset, n);
+      segment.memory.core.copy(out.base + this.copied, address, n);
     } else {
-      target.set(out.view(this.copied, this.copied + n));
+      segment.memory.bytes.set(out.view(this.copied, this.copied + n), address);
     }
     this.copied += n;
     if (this.copied === out.position) {

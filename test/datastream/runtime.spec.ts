@@ -569,3 +569,32 @@ describe('runtime: accumulators', function () {
     expect(list.getLocalValue()).to.deep.equal(['a', 'a', 'b']);
   });
 });
+
+describe('runtime: aggregations on a typed stream', () => {
+  const Row = Types.OBJECT({ k: Types.STRING, n: Types.LONG, s: Types.STRING });
+
+  it('check the field against the type when the job is built', () => {
+    const env = environment();
+    const keyed = env.fromElements({ k: 'a', n: 1, s: 'x' }).returns(Row).keyBy((r) => r.k);
+    expect(() => keyed.sum('m')).to.throw(/sum\("m"\): OBJECT<.*> has no field "m" \(fields: k, n, s\)/);
+    expect(() => keyed.max('s')).to.throw(/max\("s"\): field "s" of OBJECT<.*> is STRING, not a number type/);
+  });
+
+  it('keep the other fields of the key’s first record and the field order of the type', async () => {
+    const env = environment({ parallelism: 2 });
+    const rows = [
+      { k: 'a', n: 1, s: 'first' },
+      { k: 'b', n: 5, s: 'b1' },
+      { k: 'a', n: 2, s: 'second' },
+      { k: 'a', n: 4, s: 'third' },
+    ];
+    const out = await env.fromCollection(rows, Row).keyBy((r) => r.k).sum('n').executeAndCollect();
+    const a = out.filter((r) => r.k === 'a');
+    expect(a).to.deep.equal([
+      { k: 'a', n: 1, s: 'first' },
+      { k: 'a', n: 3, s: 'first' },
+      { k: 'a', n: 7, s: 'first' },
+    ]);
+    expect(Object.keys(a[2]!)).to.deep.equal(['k', 'n', 's']);
+  });
+});
