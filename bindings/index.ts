@@ -66,6 +66,10 @@ export {
   type CoFlatMapFunction,
   type SinkFunction,
   type SinkContext,
+  type RichMethods,
+  type ProcessFunctionLike,
+  type KeyedProcessFunctionLike,
+  type CoProcessFunctionLike,
 } from './datastream/functions.js';
 export type { FieldExpression } from './datastream/aggregations.js';
 export { DataGeneratorSource, RateLimiterStrategy, type Source, type SourceReader, type SourceReaderContext } from './datastream/sources.js';

@@ -34,18 +34,15 @@ import {
   bindUserFunction,
   type CoFlatMapFunction,
   type CoMapFunction,
-  type CoProcessFunction,
   type FilterFunction,
   type FlatMapFunction,
-  type KeyedProcessFunction,
   type KeySelector,
   type MapFunction,
-  type ProcessFunction,
   type ReduceFunction,
   type SinkFunction,
-  type Collector,
-  type ProcessContext,
-  type KeyedProcessContext,
+  type ProcessFunctionLike,
+  type KeyedProcessFunctionLike,
+  type CoProcessFunctionLike,
 } from './functions.js';
 import type { OutputTag } from './OutputTag.js';
 import { printSink, toSinkFunction, type NodeWritableLike } from './sinks.js';
@@ -64,8 +61,6 @@ export interface CollectOptions extends ExecuteOptions {
   limit?: number;
 }
 
-type ProcessFn<I, O> = ProcessFunction<I, O> | ((value: I, ctx: ProcessContext, out: Collector<O>) => void);
-type KeyedProcessFn<K, I, O> = KeyedProcessFunction<K, I, O> | ((value: I, ctx: KeyedProcessContext<K>, out: Collector<O>) => void);
 
 export class DataStream<T> {
   /** @internal */
@@ -106,7 +101,7 @@ export class DataStream<T> {
   }
 
   /** A ProcessFunction: outputs through `out.collect`, side outputs through `ctx.output(tag, value)`. */
-  process<R>(fn: ProcessFn<T, R>, type?: TypeInformation<R>): SingleOutputStreamOperator<R> {
+  process<R>(fn: ProcessFunctionLike<T, R>, type?: TypeInformation<R>): SingleOutputStreamOperator<R> {
     return this.transform('Process', (info) => new ProcessOperator(info, fn), type);
   }
 
@@ -196,7 +191,10 @@ export class DataStream<T> {
       (info) => new SinkOperator(info, make(info.parallelism > 1)),
       undefined,
     );
-    if (exclusive) node.parallelism = 1;
+    if (exclusive) {
+      node.parallelism = 1;
+      node.singleInstance = `a ${a as string} sink writes to one stream`;
+    }
     this.env.addSinkNode(node);
     return new DataStreamSink<T>(node, this.env);
   }
@@ -368,10 +366,10 @@ export class SingleOutputStreamOperator<T> extends DataStream<T> {
     return this;
   }
 
-  /** Declares the type of this operator's records (instead of inferring it from the first record). */
-  returns(type: TypeInformation<T>): this {
+  /** Declares the type of this operator's records (instead of inferring it from the first record); narrows the stream's type too. */
+  returns<U = T>(type: TypeInformation<U>): SingleOutputStreamOperator<U> {
     this.node.type = type;
-    return this;
+    return this as unknown as SingleOutputStreamOperator<U>;
   }
 
   /** The records this operator emitted to the side output `tag`. */
@@ -435,7 +433,7 @@ export class KeyedStream<T, K> extends DataStream<T> {
   }
 
   /** A KeyedProcessFunction: like process, with `ctx.getCurrentKey()`. */
-  override process<R>(fn: KeyedProcessFn<K, T, R> | ProcessFn<T, R>, type?: TypeInformation<R>): SingleOutputStreamOperator<R> {
+  override process<R>(fn: KeyedProcessFunctionLike<K, T, R>, type?: TypeInformation<R>): SingleOutputStreamOperator<R> {
     return this.transform('Keyed Process', (info) => new ProcessOperator(info, fn, this.keySelector), type);
   }
 
@@ -462,7 +460,7 @@ export class ConnectedStreams<A, B> {
     return this.transform('Co-Flat Map', (info) => new CoOperator(info, fn, 'flatMap'), type);
   }
 
-  process<R>(fn: CoProcessFunction<A, B, R>, type?: TypeInformation<R>): SingleOutputStreamOperator<R> {
+  process<R>(fn: CoProcessFunctionLike<A, B, R>, type?: TypeInformation<R>): SingleOutputStreamOperator<R> {
     return this.transform('Co-Process', (info) => new CoOperator(info, fn, 'processElement'), type);
   }
 
@@ -506,7 +504,11 @@ export class DataStreamSink<T> {
   }
 
   setParallelism(parallelism: number): this {
-    this.node.parallelism = checkParallelism(parallelism, this.node.name);
+    checkParallelism(parallelism, this.node.name);
+    if (parallelism !== 1 && this.node.singleInstance !== undefined) {
+      throw new ConfigurationError(`${this.node.name}: parallelism must be 1 (${this.node.singleInstance}), got ${parallelism}`);
+    }
+    this.node.parallelism = parallelism;
     return this;
   }
 

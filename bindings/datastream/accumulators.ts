@@ -7,8 +7,8 @@
  * @example
  * ```ts
  * class CountBad extends RichFilterFunction<string> {
- *   private bad = new IntCounter();
- *   override open() { this.getRuntimeContext().addAccumulator('bad lines', this.bad); }
+ *   private bad!: IntCounter;
+ *   override open() { this.bad = new IntCounter(); this.getRuntimeContext().addAccumulator('bad lines', this.bad); }
  *   filter(line: string) { const ok = line !== ''; if (!ok) this.bad.add(1); return ok; }
  * }
  * // … (await env.execute()).getAccumulatorResult('bad lines')
@@ -145,8 +145,12 @@ export class Histogram implements Accumulator<number, Map<number, number>> {
 /** Merges the accumulators of all instances by name. */
 export function mergeAccumulators(all: Iterable<Map<string, Accumulator<unknown, unknown>>>): Record<string, unknown> {
   const merged = new Map<string, Accumulator<unknown, unknown>>();
+  // Instances share an accumulator object made before the copy per instance: count it once.
+  const seen = new Set<Accumulator<unknown, unknown>>();
   for (const local of all) {
     for (const [name, acc] of local) {
+      if (seen.has(acc)) continue;
+      seen.add(acc);
       const into = merged.get(name);
       if (into === undefined) merged.set(name, acc.clone());
       else if (into.constructor !== acc.constructor) {

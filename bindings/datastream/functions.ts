@@ -58,10 +58,22 @@ export abstract class AbstractRichFunction {
   close(): void | Promise<void> {}
 }
 
-export type MapFunction<I, O> = ((value: I) => O) | { map(value: I): O };
-export type FlatMapFunction<I, O> = ((value: I, out: Collector<O>) => void) | { flatMap(value: I, out: Collector<O>): void };
-export type FilterFunction<T> = ((value: T) => boolean) | { filter(value: T): boolean };
-export type ReduceFunction<T> = ((a: T, b: T) => T) | { reduce(a: T, b: T): T };
+/** The lifecycle methods an object given as a function may have (rich functions have them). */
+export interface RichMethods {
+  open?(context: RuntimeContext): void | Promise<void>;
+  close?(): void | Promise<void>;
+}
+
+export type MapFunction<I, O> = ((value: I) => O) | ({ map(value: I): O } & RichMethods);
+export type FlatMapFunction<I, O> = ((value: I, out: Collector<O>) => void) | ({ flatMap(value: I, out: Collector<O>): void } & RichMethods);
+export type FilterFunction<T> = ((value: T) => boolean) | ({ filter(value: T): boolean } & RichMethods);
+export type ReduceFunction<T> = ((a: T, b: T) => T) | ({ reduce(a: T, b: T): T } & RichMethods);
+/** A process function: a function, a {@link ProcessFunction}, or an object with `processElement`. */
+export type ProcessFunctionLike<I, O> = ((value: I, ctx: ProcessContext, out: Collector<O>) => void) | ({ processElement(value: I, ctx: ProcessContext, out: Collector<O>): void } & RichMethods);
+/** A keyed process function: a function, a {@link KeyedProcessFunction}, or an object with `processElement`. */
+export type KeyedProcessFunctionLike<K, I, O> =
+  | ((value: I, ctx: KeyedProcessContext<K>, out: Collector<O>) => void)
+  | ({ processElement(value: I, ctx: KeyedProcessContext<K>, out: Collector<O>): void } & RichMethods);
 export type KeySelector<T, K> = ((value: T) => K) | { getKey(value: T): K };
 
 /** A map function with a lifecycle. @example `class Scale extends RichMapFunction<number, number> { map(x) { return x * this.getRuntimeContext().getIndexOfThisSubtask(); } }` */
@@ -114,15 +126,21 @@ export abstract class KeyedProcessFunction<K, I, O> extends AbstractRichFunction
 }
 
 /** Maps each input of connected streams: `map1` for the first, `map2` for the second. */
-export interface CoMapFunction<I1, I2, O> {
+export interface CoMapFunction<I1, I2, O> extends RichMethods {
   map1(value: I1): O;
   map2(value: I2): O;
 }
 
 /** flatMap over connected streams. */
-export interface CoFlatMapFunction<I1, I2, O> {
+export interface CoFlatMapFunction<I1, I2, O> extends RichMethods {
   flatMap1(value: I1, out: Collector<O>): void;
   flatMap2(value: I2, out: Collector<O>): void;
+}
+
+/** process over connected streams: a {@link CoProcessFunction} or an object with both methods. */
+export interface CoProcessFunctionLike<I1, I2, O> extends RichMethods {
+  processElement1(value: I1, ctx: ProcessContext, out: Collector<O>): void;
+  processElement2(value: I2, ctx: ProcessContext, out: Collector<O>): void;
 }
 
 /** process over connected streams, with side outputs. */
@@ -149,11 +167,16 @@ export interface SinkFunction<T> {
   close?(): void | Promise<void>;
 }
 
-/** @internal A function, or the named method of an object, as a callable; objects are copied per subtask. */
-export function bindUserFunction<F extends (...args: any[]) => any>(fn: unknown, method: string, what: string): { call: F; instance: object | undefined } {
+/**
+ * @internal A function, or the named method of an object, as a callable.
+ * Subtask 0 uses the object itself; the others a shallow copy with the same
+ * prototype (ES private fields `#x` do not survive that copy: keep state in
+ * ordinary fields for parallel instances).
+ */
+export function bindUserFunction<F extends (...args: any[]) => any>(fn: unknown, method: string, what: string, subtask = 0): { call: F; instance: object | undefined } {
   if (typeof fn === 'function') return { call: fn as F, instance: undefined };
   if (fn !== null && typeof fn === 'object' && typeof (fn as Record<string, unknown>)[method] === 'function') {
-    const instance = Object.assign(Object.create(Object.getPrototypeOf(fn) as object) as object, fn);
+    const instance = subtask === 0 ? fn : Object.assign(Object.create(Object.getPrototypeOf(fn) as object) as object, fn);
     const m = (instance as Record<string, F>)[method]!;
     // A fixed arity (user functions take at most three arguments) keeps the call cheap.
     return { call: ((a: unknown, b: unknown, c: unknown) => m.call(instance, a, b, c)) as F, instance };

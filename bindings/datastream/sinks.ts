@@ -51,8 +51,11 @@ export function nodeWritableSink<T>(writable: NodeWritableLike): SinkFunction<T>
     failure ??= error;
   };
   let finished = false;
+  const w = writable as NodeWritableLike & { destroyed?: boolean; closed?: boolean; writableEnded?: boolean };
+  const gone = () => w.destroyed === true || w.closed === true || w.writableEnded === true;
   const check = () => {
     if (failure !== undefined) throw new WeirError(`the Writable failed: ${failure instanceof Error ? failure.message : String(failure)}`, { cause: failure });
+    if (gone()) throw new WeirError('the Writable was destroyed or ended before the job finished');
   };
   const waitFor = (event: 'drain' | 'finish') =>
     new Promise<void>((resolve, reject) => {
@@ -67,11 +70,13 @@ export function nodeWritableSink<T>(writable: NodeWritableLike): SinkFunction<T>
       };
       const closed = () => {
         if (event === 'finish' && writable.writableFinished === true) done();
-        else fail(new WeirError(`the Writable closed before ${event}`));
+        else fail(new WeirError(`the Writable was destroyed before it ${event === 'drain' ? 'drained' : 'finished'}`));
       };
       writable.once(event, done);
       writable.once('error', fail);
       writable.once('close', closed);
+      // Destroyed in the meantime: neither event will come.
+      if (event === 'drain' && (w.destroyed === true || w.closed === true)) fail(new WeirError('the Writable was destroyed before it drained'));
     });
   return {
     open() {
@@ -83,7 +88,7 @@ export function nodeWritableSink<T>(writable: NodeWritableLike): SinkFunction<T>
       return undefined;
     },
     async finish() {
-      check();
+      if (failure !== undefined || w.destroyed === true || w.closed === true) check();
       const finishedPromise = waitFor('finish');
       writable.end();
       await finishedPromise;
@@ -117,7 +122,12 @@ export function writableStreamSink<T>(stream: WritableStream<T>): SinkFunction<T
       return undefined;
     },
     async finish() {
-      await writer!.close();
+      if (failure !== undefined) throw new WeirError(`the WritableStream failed: ${String(failure)}`, { cause: failure });
+      try {
+        await writer!.close();
+      } catch (error) {
+        throw new WeirError(`the WritableStream failed: ${String(failure ?? error)}`, { cause: failure ?? error });
+      }
       finished = true;
     },
     close() {

@@ -102,12 +102,26 @@ export class DataGeneratorSource<T> implements Source<T> {
   }
 }
 
-/** A non-parallel source over a sync iterable. */
+const DONE: IteratorResult<never> = Object.freeze({ done: true, value: undefined });
+
+/** A non-parallel source over a sync iterable (an array is read by index). */
 export function collectionSource<T>(items: Iterable<T>, type: TypeInformation<T> | undefined): Source<T> {
   return {
     parallel: false,
     type,
     createReader: () => {
+      if (Array.isArray(items)) {
+        const array = items as T[];
+        const result = { done: false as const, value: undefined as T };
+        let i = 0;
+        return {
+          next: () => {
+            if (i >= array.length) return DONE;
+            result.value = array[i++]!;
+            return result;
+          },
+        };
+      }
       const it = items[Symbol.iterator]();
       return { next: () => it.next(), close: () => void it.return?.() };
     },
@@ -171,7 +185,14 @@ export function sequenceSource(from: number, to: number): Source<number> {
       const [a, b] = splitRange(to - from + 1, subtask, parallelism);
       let next = from + a;
       const end = from + b;
-      return { next: () => (next < end ? { done: false, value: next++ } : { done: true, value: undefined }) };
+      const result = { done: false as const, value: 0 };
+      return {
+        next: () => {
+          if (next >= end) return DONE;
+          result.value = next++;
+          return result;
+        },
+      };
     },
   };
 }

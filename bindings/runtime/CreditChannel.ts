@@ -61,11 +61,20 @@ export class CreditChannel {
     abort.addEventListener('abort', () => this.requests.abort(abort.reason), { once: true });
   }
 
-  /** Gives the channel its exclusive buffers and the gate's floating pool. */
-  setup(exclusive: NetworkBuffer[], floatingPool: LocalBufferPool): void {
-    for (const b of exclusive) this.exclusiveAll.add(b);
-    this.exclusiveFree.push(...exclusive);
-    this.floatingPool = floatingPool;
+  /** Gives the channel one of its exclusive buffers (one more credit). */
+  addExclusive(buffer: NetworkBuffer): void {
+    if (this.closed) {
+      buffer.recycle();
+      return;
+    }
+    this.exclusiveAll.add(buffer);
+    this.exclusiveFree.push(buffer);
+    this.transfer();
+  }
+
+  /** The pool of the gate's floating buffers. */
+  useFloatingPool(pool: LocalBufferPool): void {
+    this.floatingPool = pool;
   }
 
   /** Credits: empty receiving buffers. */

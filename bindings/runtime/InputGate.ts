@@ -6,7 +6,6 @@
  * one busy producer does not starve the others.
  */
 import type { LocalBufferPool } from '../core/LocalBufferPool.js';
-import type { NetworkBuffer } from '../core/NetworkBuffer.js';
 import { abortable } from './scheduling.js';
 import { isBuffer, type ChannelItem, type CreditChannel } from './CreditChannel.js';
 
@@ -30,12 +29,13 @@ export class InputGate {
 
   /** Requests each channel's exclusive buffers. */
   async setup(exclusivePerChannel: number, signal: AbortSignal): Promise<void> {
+    // Each buffer goes to its channel as soon as it is had, so that a cancel while
+    // waiting for the next leaves none outside a channel (closing the channel returns them).
     for (const channel of this.channels) {
-      const buffers: NetworkBuffer[] = [];
+      channel.useFloatingPool(this.floatingPool);
       for (let i = 0; i < exclusivePerChannel; i++) {
-        buffers.push(this.exclusivePool.requestBuffer() ?? (await this.exclusivePool.requestBufferAsync(signal)));
+        channel.addExclusive(this.exclusivePool.requestBuffer() ?? (await this.exclusivePool.requestBufferAsync(signal)));
       }
-      channel.setup(buffers, this.floatingPool);
     }
   }
 

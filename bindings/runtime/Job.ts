@@ -83,6 +83,8 @@ export class Job {
   private readonly gates: InputGate[] = [];
   private readonly channels: CreditChannel[] = [];
   private failure: unknown = undefined;
+  /** Every task's loop has ended: the outcome is decided, only closing and the leak check remain. */
+  private tasksEnded = false;
   private startedAt = 0;
   private endedAt = 0;
   private sampler: ReturnType<typeof setInterval> | undefined;
@@ -214,7 +216,12 @@ export class Job {
           gate = new InputGate(inChannels, exclusivePool, floatingPool);
           this.gates.push(gate);
         }
-        const reader = head.source?.createReader(i, p) ?? null;
+        let reader = null;
+        try {
+          reader = head.source?.createReader(i, p) ?? null;
+        } catch (error) {
+          throw ops.get(head)!.failure(error, undefined, false);
+        }
         this.tasks.push(new StreamTask(taskName, i, p, chain.map((n) => ops.get(n)!), writers, gate, reader, bufferTimeout));
       }
     }
@@ -238,6 +245,7 @@ export class Job {
       }),
     );
     await Promise.all(runs);
+    this.tasksEnded = true;
     clearInterval(this.sampler);
     external?.removeEventListener('abort', onExternalAbort);
     const closeErrors: unknown[] = [];
@@ -270,7 +278,7 @@ export class Job {
 
   /** Fails the job with `error` (the first failure wins); every task stops. */
   fail(error: unknown): void {
-    if (this.failure !== undefined) return;
+    if (this.failure !== undefined || this.tasksEnded) return;
     this.failure = error;
     this.abort.abort(error);
   }

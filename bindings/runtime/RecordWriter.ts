@@ -31,7 +31,7 @@ export class RecordWriter {
   private type: TypeInformation<any> | undefined;
   private serializer: RecordSerializer<unknown> | null = null;
   private readonly current: Array<NetworkBuffer | null>;
-  private readonly overflow: Uint8Array[][];
+  private readonly overflow: ByteQueue[];
   private overflowBytes = 0;
   private spare: NetworkBuffer | null = null;
   private readonly flushEveryRecord: boolean;
@@ -46,7 +46,7 @@ export class RecordWriter {
     this.type = type;
     this.budget = budget;
     this.current = channels.map(() => null);
-    this.overflow = channels.map(() => []);
+    this.overflow = channels.map(() => new ByteQueue());
     this.flushEveryRecord = bufferTimeout === 0;
     this.single = channels.length === 1 && selector.alwaysSelect !== true;
     if (type !== undefined) this.useType(type);
@@ -79,7 +79,7 @@ export class RecordWriter {
 
   private emit(c: number, serializer: RecordSerializer<unknown>): void {
     const overflow = this.overflow[c]!;
-    if (overflow.length > 0) {
+    if (overflow.size > 0) {
       this.spill(c, serializer);
       return;
     }
@@ -100,9 +100,10 @@ export class RecordWriter {
   }
 
   private spill(c: number, serializer: RecordSerializer<unknown>): void {
-    const bytes = serializer.takePending();
+    const bytes = serializer.pendingView();
     this.overflow[c]!.push(bytes);
     this.overflowBytes += bytes.length;
+    serializer.clear();
   }
 
   private request(): NetworkBuffer | null {
@@ -133,7 +134,7 @@ export class RecordWriter {
   /** Waits until {@link isAvailable}: overflow moved into buffers and a buffer at hand. */
   async waitAvailable(signal: AbortSignal): Promise<void> {
     while (this.overflowBytes > 0) {
-      const c = this.overflow.findIndex((o) => o.length > 0);
+      const c = this.overflow.findIndex((o) => o.size > 0);
       let buffer = this.current[c] ?? this.request();
       if (buffer === null) buffer = await this.pool.requestBufferAsync(signal);
       this.current[c] = buffer;
@@ -143,15 +144,13 @@ export class RecordWriter {
   }
 
   private fillFromOverflow(c: number, buffer: NetworkBuffer): void {
-    const chunks = this.overflow[c]!;
-    while (chunks.length > 0 && buffer.size < buffer.capacity) {
-      const chunk = chunks[0]!;
-      const n = Math.min(chunk.length, buffer.capacity - buffer.size);
-      buffer.segment.view(buffer.size, n).set(chunk.subarray(0, n));
+    const queue = this.overflow[c]!;
+    const n = Math.min(queue.size, buffer.capacity - buffer.size);
+    if (n > 0) {
+      const segment = buffer.segment;
+      segment.memory.bytes.set(queue.take(n), segment.addressOf(buffer.size, n));
       buffer.size += n;
       this.overflowBytes -= n;
-      if (n === chunk.length) chunks.shift();
-      else chunks[0] = chunk.subarray(n);
     }
     if (buffer.size === buffer.capacity || this.flushEveryRecord) this.finishBuffer(c);
   }
@@ -172,7 +171,7 @@ export class RecordWriter {
   /** Share of this writer's pool in use: Flink's outPoolUsage. */
   get usage(): number {
     const pool = this.pool;
-    return pool.numBuffers === 0 ? 0 : pool.numInUse / pool.numBuffers;
+    return pool.numBuffers === 0 ? 0 : Math.min(1, pool.numInUse / pool.numBuffers);
   }
 
   /** Returns the buffers it holds (empty or partly written) to the pool. */
@@ -180,11 +179,49 @@ export class RecordWriter {
     for (let c = 0; c < this.current.length; c++) {
       this.current[c]?.recycle();
       this.current[c] = null;
-      this.overflow[c]!.length = 0;
+      this.overflow[c]!.clear();
     }
     this.overflowBytes = 0;
     this.spare?.recycle();
     this.spare = null;
     this.serializer?.clear();
+  }
+}
+
+/** Bytes waiting for a buffer: one growable block with a read position (appends and takes are O(bytes)). */
+class ByteQueue {
+  private bytes = new Uint8Array(0);
+  private start = 0;
+  private end = 0;
+
+  get size(): number {
+    return this.end - this.start;
+  }
+
+  push(data: Uint8Array): void {
+    if (this.end + data.length > this.bytes.length) {
+      const size = this.size;
+      // Move the unread bytes to the front, into a bigger block if they and `data` do not fit.
+      const target = size + data.length > this.bytes.length ? new Uint8Array(Math.max(1024, (size + data.length) * 2)) : this.bytes;
+      target.set(this.bytes.subarray(this.start, this.end), 0);
+      this.bytes = target;
+      this.start = 0;
+      this.end = size;
+    }
+    this.bytes.set(data, this.end);
+    this.end += data.length;
+  }
+
+  /** A view of the next `n` bytes, taken off the queue (valid until the next push). */
+  take(n: number): Uint8Array {
+    const view = this.bytes.subarray(this.start, this.start + n);
+    this.start += n;
+    if (this.start === this.end) this.start = this.end = 0;
+    return view;
+  }
+
+  clear(): void {
+    this.bytes = new Uint8Array(0);
+    this.start = this.end = 0;
   }
 }

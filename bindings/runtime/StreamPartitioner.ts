@@ -5,7 +5,7 @@
  * keep a round-robin position). Forward and rescale connect pointwise (each
  * producer to a subset of consumers); the others connect all to all.
  */
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError, renderRecord } from '../errors.js';
 import type { MemoryBudget } from '../core/MemoryBudget.js';
 import { computeKeyGroupForKeyHash, computeOperatorIndexForKeyGroup, KeyHasher } from '../types/KeyGroupRangeAssignment.js';
 import type { TypeInformation } from '../types/TypeInformation.js';
@@ -119,7 +119,13 @@ function hashSelector(spec: PartitionerSpec, ctx: SelectorContext): ChannelSelec
       // hash them alike, or `x % n` of a negative x (-0) would send key 0 to two instances.
       if (key === 0) key = 0;
       hasher ??= new KeyHasher(inferKeyType(key), ctx.budget);
-      const group = computeKeyGroupForKeyHash(hasher.hash(key), maxParallelism);
+      let hash: number;
+      try {
+        hash = hasher.hash(key);
+      } catch (error) {
+        throw new ConfigurationError(`keyBy: the key ${renderRecord(key)} cannot be hashed as ${hasher.keyType.toString()} (${(error as Error).message}); the key selector must return keys of one type`, { cause: error });
+      }
+      const group = computeKeyGroupForKeyHash(hash, maxParallelism);
       return computeOperatorIndexForKeyGroup(maxParallelism, numChannels, group);
     },
   };

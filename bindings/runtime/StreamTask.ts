@@ -12,12 +12,16 @@ import { JobExecutionError } from '../errors.js';
 import type { InputGate } from './InputGate.js';
 import { isBuffer, type CreditChannel } from './CreditChannel.js';
 import type { RecordWriter } from './RecordWriter.js';
-import { abortable, isThenable, taskYield } from './scheduling.js';
+import { abortable, taskYield } from './scheduling.js';
 import type { StreamOperator } from './StreamOperator.js';
 import { SinkOperator } from './operators.js';
 import { TaskMetrics, Waiting, type TaskMetricsSnapshot } from './TaskMetrics.js';
 
-/** Reads a source split: `next()` returns a result, or a promise of one when it must wait for data. */
+/**
+ * Reads a source split: `next()` returns a result, or a Promise of one when it
+ * must wait for data. The task reads the result at once, so a reader may
+ * return the same result object each time, updated.
+ */
 export interface SourceReader<T> {
   next(): IteratorResult<T> | Promise<IteratorResult<T>>;
   /** Releases what the reader holds (called once, also after a failure or cancel). */
@@ -64,7 +68,8 @@ export class StreamTask {
   async run(signal: AbortSignal, exclusiveBuffersPerChannel: number): Promise<void> {
     this.startedAt = performance.now();
     if (this.gate !== null) await this.gate.setup(exclusiveBuffersPerChannel, signal);
-    for (let i = this.operators.length - 1; i >= 0; i--) await this.operators[i]!.open();
+    // A user open() or finish() that never settles must not keep a cancelled job alive.
+    for (let i = this.operators.length - 1; i >= 0; i--) await abortable(this.operators[i]!.open(), signal);
     signal.throwIfAborted();
     if (this.bufferTimeout > 0 && this.writers.length > 0) {
       this.flusher = setInterval(() => {
@@ -74,14 +79,14 @@ export class StreamTask {
     try {
       if (this.reader !== null) await this.readSource(this.reader, signal);
       else await this.readInput(this.gate!, signal);
-      for (const op of this.operators) await op.finish();
+      for (const op of this.operators) await abortable(Promise.resolve(op.finish()), signal);
       for (const w of this.writers) {
         this.metrics.startWait(Waiting.BackPressured);
         await w.finish(signal);
         this.metrics.endWait();
       }
     } finally {
-      this.metrics.endWait();
+      this.metrics.finish();
       clearInterval(this.flusher);
     }
   }
@@ -110,13 +115,15 @@ export class StreamTask {
 
   private async readSource(reader: SourceReader<unknown>, signal: AbortSignal): Promise<void> {
     const head = this.operators[0]!;
+    const hasWriters = this.writers.length > 0;
+    const hasSinks = this.sinks.length > 0;
     let n = 0;
     for (;;) {
-      if (!this.outputAvailable) await this.waitForOutput(signal);
+      if (hasWriters && !this.outputAvailable) await this.waitForOutput(signal);
       let result: IteratorResult<unknown> | Promise<IteratorResult<unknown>>;
       try {
         result = reader.next();
-        if (isThenable(result)) {
+        if (result instanceof Promise) {
           this.metrics.startWait(Waiting.Idle);
           result = await abortable(result, signal);
           this.metrics.endWait();
@@ -127,7 +134,7 @@ export class StreamTask {
       }
       if (result.done === true) return;
       head.processElement(result.value);
-      if (this.sinkPending) await this.waitForSinks(signal);
+      if (hasSinks && this.sinkPending) await this.waitForSinks(signal);
       if ((++n & 127) === 0) {
         await taskYield();
         signal.throwIfAborted();

@@ -70,6 +70,12 @@ export class TaskMetrics {
   private waitStart = 0;
   private readonly samples: Sample[] = [];
 
+  /** The task's work is done: from now on it counts as idle (it does nothing and holds nothing back). */
+  finish(): void {
+    this.endWait();
+    this.startWait(Waiting.Idle);
+  }
+
   /** Starts a wait of one kind; ends with {@link endWait}. */
   startWait(kind: Waiting): void {
     this.waiting = kind;

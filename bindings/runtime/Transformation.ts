@@ -38,6 +38,8 @@ export class Transformation {
   parallelism: number | undefined;
   type: TypeInformation<any> | undefined;
   chaining: ChainingStrategy = 'ALWAYS';
+  /** Set for operators that only one instance may run (a sink writing to one stream). */
+  singleInstance: string | undefined;
   readonly inputs: StreamEdge[];
   readonly source: SourceSpec | undefined;
   readonly createOperator: (info: OperatorInfo) => StreamOperator;

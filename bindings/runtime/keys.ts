@@ -1,8 +1,11 @@
 /**
- * Keys of keyed streams when the user gave no key type: the type is taken
- * from the first key, the same way in every subtask (strings as STRING, every
- * number as DOUBLE so that 1 and 1.0 are one key, bigints as BIGINT), and a
- * key's identity for per-key values is the key itself for primitives and its
+ * Keys of keyed streams when the user gave no key type. Every producer
+ * subtask must hash a key the same way whatever keys it saw first, so the
+ * encoding depends on the key alone: strings as STRING, every number as
+ * DOUBLE (1 and 1.0 are one key), bigints as BIGINT, booleans as BOOLEAN, and
+ * anything else (arrays, objects) as GENERIC — declare a key type for those
+ * to hash them faster and independently of their fields' order. A key's
+ * identity for per-key values is the key itself for primitives and its
  * serialized bytes otherwise (two equal objects are one key).
  */
 import { DataOutputSerializer } from '../types/DataOutputSerializer.js';
@@ -21,7 +24,7 @@ export function inferKeyType(key: unknown): TypeInformation<any> {
     case 'boolean':
       return Types.BOOLEAN;
     default:
-      return Types.infer(key);
+      return Types.GENERIC;
   }
 }
 

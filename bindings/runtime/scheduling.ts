@@ -32,6 +32,9 @@ function macrotaskYield(): Yield {
 let yieldMacrotask: Yield | undefined;
 let sliceStart = performance.now();
 const resolved = Promise.resolve();
+// One macrotask yield shared by every task whose slice ran out: each task queuing
+// its own would give each a fresh slice before the event loop got the thread.
+let pendingYield: Promise<void> | undefined;
 
 /**
  * The point where a task lets others run: a microtask turn, or a macrotask
@@ -41,9 +44,11 @@ export function taskYield(): Promise<void> {
   const now = performance.now();
   if (now - sliceStart < SLICE_MS) return resolved;
   yieldMacrotask ??= macrotaskYield();
-  return yieldMacrotask().then(() => {
+  pendingYield ??= yieldMacrotask().then(() => {
     sliceStart = performance.now();
+    pendingYield = undefined;
   });
+  return pendingYield;
 }
 
 /** A promise that resolves after `ms` milliseconds or rejects when `signal` aborts. */

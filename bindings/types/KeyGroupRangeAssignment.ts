@@ -98,6 +98,8 @@ function hashArea(memory: LinearMemory): { base: number; chunk: number } {
  */
 export class KeyHasher<K> {
   private readonly serializer: TypeSerializer<K>;
+  /** The type keys are serialized as before hashing. */
+  readonly keyType: TypeInformation<K>;
   private readonly out: DataOutputSerializer;
   private readonly memory: LinearMemory;
   private readonly seed: number;
@@ -105,6 +107,7 @@ export class KeyHasher<K> {
 
   constructor(keyType: TypeInformation<K>, budget: MemoryBudget, seed = 0) {
     this.serializer = keyType.createSerializer();
+    this.keyType = keyType;
     this.memory = budget.memory;
     this.seed = seed >>> 0;
     const { base, chunk } = hashArea(this.memory);

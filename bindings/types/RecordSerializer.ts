@@ -106,15 +106,9 @@ export class RecordSerializer<T> {
   }
 
   /** Drops the pending record (when the job is cancelled mid-record). */
-  /**
-   * A copy of the bytes not yet copied into segments (the whole record with its
-   * length prefix if none were), after which the serializer is empty: for a
-   * writer that has no buffer to put them in yet.
-   */
-  takePending(): Uint8Array {
-    const bytes = this.out.view(this.copied, this.out.position).slice();
-    this.clear();
-    return bytes;
+  /** A view of the bytes not yet copied into segments, valid until the next record or clear(). */
+  pendingView(): Uint8Array {
+    return this.out.view(this.copied, this.out.position);
   }
 
   clear(): void {

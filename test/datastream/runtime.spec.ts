@@ -598,3 +598,153 @@ describe('runtime: aggregations on a typed stream', () => {
     expect(Object.keys(a[2]!)).to.deep.equal(['k', 'n', 's']);
   });
 });
+
+describe('runtime: cases found in review', function () {
+  this.timeout(30000);
+
+  it('one record that emits far more than the pools hold is written out in linear time, in order', async () => {
+    const env = environment({ parallelism: 1 }, { network: '1mb', managed: '64kb', segmentSize: '4kb' });
+    const n = 300_000;
+    let expected = 0;
+    let ordered = true;
+    const started = performance.now();
+    env
+      .fromElements(1)
+      .flatMap((_x: number, out) => {
+        for (let i = 0; i < n; i++) out.collect(i);
+      }, Types.LONG)
+      .rebalance()
+      .sinkTo((x: number) => {
+        if (x !== expected++) ordered = false;
+      });
+    await env.execute();
+    expect(expected).to.equal(n);
+    expect(ordered).to.equal(true);
+    expect(performance.now() - started, 'took too long: quadratic overflow?').to.be.below(10_000);
+  });
+
+  it('keys without a key type hash alike in every producer, whatever keys each saw first', async () => {
+    const env = environment({ parallelism: 2 });
+    // producer 0 reads 0..4 and first sees the key [], producer 1 reads 5..9 and first sees [1]
+    const out = await env
+      .fromSequence(0, 9)
+      .map((i) => ({ key: i === 0 ? [] : i === 5 ? [1] : [7], n: 1 }), Types.OBJECT({ key: Types.LIST(Types.DOUBLE), n: Types.INT }))
+      .keyBy((r) => r.key)
+      .sum('n')
+      .executeAndCollect();
+    const seven = out.filter((r) => r.key.length === 1 && r.key[0] === 7).map((r) => r.n);
+    expect(Math.max(...seven)).to.equal(8);
+  });
+
+  it('a cancel ends a job whose open() never settles, and every buffer comes back', async () => {
+    const env = environment({ parallelism: 2 });
+    env
+      .fromSequence(1, 10)
+      .rebalance()
+      .map({ open: () => new Promise<void>(() => undefined), map: (x: number) => x })
+      .sinkTo(() => undefined);
+    const client = env.executeAsync();
+    await sleep(50);
+    await client.cancel();
+    expect(client.getJobStatus()).to.equal('CANCELED');
+  });
+
+  it('a sink whose finish() never settles does not keep a cancelled job alive', async () => {
+    const env = environment();
+    env.fromElements(1, 2, 3).sinkTo({ invoke: () => undefined, finish: () => new Promise<void>(() => undefined) });
+    const client = env.executeAsync();
+    await sleep(50);
+    await client.cancel();
+    expect(client.getJobStatus()).to.equal('CANCELED');
+  });
+
+  it('a sink is not called again after a cancel closed it', async () => {
+    const calls: string[] = [];
+    const env = environment();
+    env
+      .fromElements(1)
+      .flatMap((_x: number, out) => {
+        for (let i = 0; i < 5; i++) out.collect(i);
+      })
+      .sinkTo({
+        async invoke(v: number) {
+          calls.push(`invoke ${v}`);
+          await sleep(60);
+        },
+        close() {
+          calls.push('close');
+        },
+      });
+    const client = env.executeAsync();
+    await sleep(20);
+    await client.cancel();
+    await sleep(200);
+    expect(calls).to.deep.equal(['invoke 0', 'close']);
+  });
+
+  it('a Writable or WritableStream sink refuses a parallelism above 1', () => {
+    const env = environment();
+    const sink = env.fromSequence(1, 10).sinkTo(new WritableStream<number>());
+    expect(() => sink.setParallelism(2)).to.throw(/parallelism must be 1 \(a WritableStream sink writes to one stream\), got 2/);
+  });
+
+  it('a Node Writable destroyed during the job fails it instead of hanging (Node only)', async function () {
+    if (!inNode) this.skip();
+    const { Writable } = (globalThis as any).process.getBuiltinModule('node:stream');
+    const writable = new Writable({ objectMode: true, highWaterMark: 4, write: (_c: unknown, _e: unknown, cb: () => void) => setTimeout(cb, 1) });
+    setTimeout(() => writable.destroy(), 60);
+    const env = environment();
+    env.fromSource(new DataGeneratorSource((i) => i, 100_000, RateLimiterStrategy.perSecond(5000), Types.LONG), 'slow').sinkTo(writable);
+    await expectRejection(env.execute(), /the Writable was destroyed/, JobExecutionError);
+  });
+
+  it('an accumulator object shared by the instances counts once', async () => {
+    const shared = new IntCounter();
+    const env = environment({ parallelism: 3 });
+    env
+      .fromSequence(1, 30)
+      .filter({
+        open(ctx) {
+          ctx.addAccumulator('n', shared);
+        },
+        filter() {
+          shared.add(1);
+          return true;
+        },
+      })
+      .sinkTo(() => undefined);
+    const result = await env.execute();
+    expect(result.getAccumulatorResult('n')).to.equal(30);
+  });
+
+  it('a function with ES private fields works at parallelism 1', async () => {
+    class Counting extends RichMapFunction<number, number> {
+      #n = 0;
+      map(x: number) {
+        return x * 100 + ++this.#n;
+      }
+    }
+    const out = await environment({ parallelism: 1 }).fromElements(1, 2).map(new Counting()).executeAndCollect();
+    expect(out).to.deep.equal([101, 202]);
+  });
+
+  it('tasks that finished are not reported busy', async () => {
+    const env = environment({ parallelism: 1 });
+    env.fromSequence(1, 200).disableChaining().rebalance().sinkTo(async () => sleep(1));
+    const client = env.executeAsync();
+    const result = await client.getJobExecutionResult();
+    const source = result.metrics.tasks.find((t) => t.name.startsWith('Source'))!;
+    expect(source.busyTimeMsPerSecond, 'a source that ended long before the job').to.be.below(500);
+    expect(source.idleTimeMsPerSecond).to.be.above(500);
+  });
+
+  it('a key selector returning keys of several types is refused naming the key', async () => {
+    const env = environment({ parallelism: 2 });
+    env
+      .fromSequence(1, 10)
+      .keyBy((x) => (x < 5 ? x : (`k${x}` as unknown as number)))
+      .sum()
+      .sinkTo(() => undefined);
+    await expectRejection(env.execute(), /keyBy: the key "k5" cannot be hashed as DOUBLE/, JobExecutionError);
+  });
+});
