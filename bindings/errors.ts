@@ -96,7 +96,7 @@ export class JobExecutionError extends WeirError {
   constructor(operator: string, uid: string | undefined, subtask: number, parallelism: number, record: unknown, hasRecord: boolean, cause: unknown) {
     const who = `Operator "${operator}"${uid === undefined ? '' : ` (uid "${uid}")`} subtask ${subtask + 1}/${parallelism}`;
     const what = hasRecord ? ` on record ${renderRecord(record)}` : '';
-    const why = cause instanceof Error ? cause.message : String(cause);
+    const why = (cause instanceof Error ? cause.message : String(cause)) + (cause instanceof TypeError && /private (member|field)/.test(cause.message) ? PRIVATE_FIELD_HINT : '');
     super(`${who} failed${what}: ${why}`, { cause });
     this.operator = operator;
     this.uid = uid;
@@ -104,6 +104,9 @@ export class JobExecutionError extends WeirError {
     this.record = record;
   }
 }
+
+const PRIVATE_FIELD_HINT =
+  ' (weir copies a function object for each operator instance, and ES private fields (#x) do not survive the copy: use ordinary fields)';
 
 /** A job was cancelled (by `JobClient.cancel()` or its `AbortSignal`) before it finished. */
 export class JobCancellationError extends WeirError {}

@@ -203,16 +203,16 @@ export class MemorySegment {
     this.memory.bytes.set(source.subarray(sourceOffset, sourceOffset + length), a);
   }
 
-  /**
-   * A `Uint8Array` over `length` bytes at `offset`, without copying. It shares
-   * the segment's bytes and is valid only while this handle is held.
-   */
   /** @internal The absolute address of `length` bytes at `offset`, after the bounds and release check. */
   addressOf(offset: number, length: number): number {
     this.checkLength(length, 'addressOf');
     return this.at(offset, length);
   }
 
+  /**
+   * A `Uint8Array` over `length` bytes at `offset`, without copying. It shares
+   * the segment's bytes and is valid only while this handle is held.
+   */
   view(offset: number, length: number): Uint8Array {
     this.checkLength(length, 'view');
     const a = this.at(offset, length);

@@ -301,6 +301,13 @@ export class DataStream<T> {
     return iterator;
   }
 
+  /** @internal The type every input of this stream has, if they all have one and the same. */
+  commonType(): TypeInformation<T> | undefined {
+    const types = this.inputs.map((i) => (i.sideTag === undefined ? i.node.type : i.node.sideTypes.get(i.sideTag)));
+    const first = types[0];
+    return first !== undefined && types.every((t) => t !== undefined && (t === first || t.equals(first))) ? first : undefined;
+  }
+
   /** @internal The edges from this stream into a new operator's input `inputIndex`. */
   edges(inputIndex: number): StreamEdge[] {
     return this.inputs.map((i) => ({ source: i.node, partitioner: i.partitioner, sideTag: i.sideTag, inputIndex }));
@@ -438,7 +445,7 @@ export class KeyedStream<T, K> extends DataStream<T> {
   }
 
   private aggregate(kind: AggregationKind, field: FieldExpression, first = true): SingleOutputStreamOperator<T> {
-    const { reduce, check } = aggregation(kind, field, first, this.getType());
+    const { reduce, check } = aggregation(kind, field, first, this.commonType());
     return this.transform('Keyed Aggregation', (info) => new GroupedReduceOperator(info, reduce, this.keySelector, this.keyType, check), this.getType());
   }
 }

@@ -145,12 +145,13 @@ export class Histogram implements Accumulator<number, Map<number, number>> {
 /** Merges the accumulators of all instances by name. */
 export function mergeAccumulators(all: Iterable<Map<string, Accumulator<unknown, unknown>>>): Record<string, unknown> {
   const merged = new Map<string, Accumulator<unknown, unknown>>();
-  // Instances share an accumulator object made before the copy per instance: count it once.
-  const seen = new Set<Accumulator<unknown, unknown>>();
+  // Instances share an accumulator object made before the copy per instance: count it once per name.
+  const seen = new Map<string, Set<Accumulator<unknown, unknown>>>();
   for (const local of all) {
     for (const [name, acc] of local) {
-      if (seen.has(acc)) continue;
-      seen.add(acc);
+      const names = seen.get(name) ?? seen.set(name, new Set()).get(name)!;
+      if (names.has(acc)) continue;
+      names.add(acc);
       const into = merged.get(name);
       if (into === undefined) merged.set(name, acc.clone());
       else if (into.constructor !== acc.constructor) {

@@ -169,17 +169,18 @@ export interface SinkFunction<T> {
 
 /**
  * @internal A function, or the named method of an object, as a callable.
- * Subtask 0 uses the object itself; the others a shallow copy with the same
- * prototype (ES private fields `#x` do not survive that copy: keep state in
- * ordinary fields for parallel instances).
+ * Every operator instance gets a shallow copy of an object, with the same
+ * prototype, so that instances, operators and runs do not share its fields
+ * (ES private fields `#x` do not survive the copy; the error then says so).
  */
-export function bindUserFunction<F extends (...args: any[]) => any>(fn: unknown, method: string, what: string, subtask = 0): { call: F; instance: object | undefined } {
+export function bindUserFunction<F extends (...args: any[]) => any>(fn: unknown, method: string, what: string): { call: F; instance: object | undefined } {
   if (typeof fn === 'function') return { call: fn as F, instance: undefined };
   if (fn !== null && typeof fn === 'object' && typeof (fn as Record<string, unknown>)[method] === 'function') {
-    const instance = subtask === 0 ? fn : Object.assign(Object.create(Object.getPrototypeOf(fn) as object) as object, fn);
+    const instance = Object.assign(Object.create(Object.getPrototypeOf(fn) as object) as object, fn);
     const m = (instance as Record<string, F>)[method]!;
     // A fixed arity (user functions take at most three arguments) keeps the call cheap.
     return { call: ((a: unknown, b: unknown, c: unknown) => m.call(instance, a, b, c)) as F, instance };
   }
   throw new ConfigurationError(`${what}: expected a function or an object with a ${method}() method, got ${fn === null ? 'null' : typeof fn}`);
 }
+

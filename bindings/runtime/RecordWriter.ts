@@ -216,7 +216,11 @@ class ByteQueue {
   take(n: number): Uint8Array {
     const view = this.bytes.subarray(this.start, this.start + n);
     this.start += n;
-    if (this.start === this.end) this.start = this.end = 0;
+    if (this.start === this.end) {
+      this.start = this.end = 0;
+      // A burst's block is not kept for the rest of the job (the view stays valid: it keeps the old block).
+      if (this.bytes.length > 64 * 1024) this.bytes = new Uint8Array(0);
+    }
     return view;
   }
 

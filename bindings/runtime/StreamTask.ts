@@ -12,7 +12,7 @@ import { JobExecutionError } from '../errors.js';
 import type { InputGate } from './InputGate.js';
 import { isBuffer, type CreditChannel } from './CreditChannel.js';
 import type { RecordWriter } from './RecordWriter.js';
-import { abortable, taskYield } from './scheduling.js';
+import { abortable, isThenable, taskYield } from './scheduling.js';
 import type { StreamOperator } from './StreamOperator.js';
 import { SinkOperator } from './operators.js';
 import { TaskMetrics, Waiting, type TaskMetricsSnapshot } from './TaskMetrics.js';
@@ -123,9 +123,9 @@ export class StreamTask {
       let result: IteratorResult<unknown> | Promise<IteratorResult<unknown>>;
       try {
         result = reader.next();
-        if (result instanceof Promise) {
+        if (isThenable(result)) {
           this.metrics.startWait(Waiting.Idle);
-          result = await abortable(result, signal);
+          result = await abortable(Promise.resolve(result), signal);
           this.metrics.endWait();
         }
       } catch (error) {

@@ -29,7 +29,7 @@ export class MapOperator<I, O> extends StreamOperator<I, O> {
   private readonly fn: Fn;
   constructor(info: OperatorInfo, fn: unknown) {
     super(info);
-    const bound = bindUserFunction(fn, 'map', `map (${info.name})`, info.subtask);
+    const bound = bindUserFunction(fn, 'map', `map (${info.name})`);
     this.fn = bound.call;
     this.lifecycle(bound.instance);
   }
@@ -48,7 +48,7 @@ export class FilterOperator<T> extends StreamOperator<T, T> {
   private readonly fn: Fn;
   constructor(info: OperatorInfo, fn: unknown) {
     super(info);
-    const bound = bindUserFunction(fn, 'filter', `filter (${info.name})`, info.subtask);
+    const bound = bindUserFunction(fn, 'filter', `filter (${info.name})`);
     this.fn = bound.call;
     this.lifecycle(bound.instance);
   }
@@ -68,7 +68,7 @@ export class FlatMapOperator<I, O> extends StreamOperator<I, O> {
   private readonly collector: Collector<O> = { collect: (record: O) => this.emit(record) };
   constructor(info: OperatorInfo, fn: unknown) {
     super(info);
-    const bound = bindUserFunction(fn, 'flatMap', `flatMap (${info.name})`, info.subtask);
+    const bound = bindUserFunction(fn, 'flatMap', `flatMap (${info.name})`);
     this.fn = bound.call;
     this.lifecycle(bound.instance);
   }
@@ -91,7 +91,7 @@ export class ProcessOperator<I, O> extends StreamOperator<I, O> {
 
   constructor(info: OperatorInfo, fn: unknown, keySelector?: Fn) {
     super(info);
-    const bound = bindUserFunction(fn, 'processElement', `process (${info.name})`, info.subtask);
+    const bound = bindUserFunction(fn, 'processElement', `process (${info.name})`);
     this.fn = bound.call;
     this.lifecycle(bound.instance);
     this.keySelector = keySelector;
@@ -133,7 +133,7 @@ export class GroupedReduceOperator<T> extends StreamOperator<T, T> {
   /** `checkFirst` validates a key's first record, which `fn` never sees (the built-in aggregations check their field). */
   constructor(info: OperatorInfo, fn: unknown, keySelector: Fn, keyType: TypeInformation<any> | undefined, checkFirst?: (value: T) => void) {
     super(info);
-    const bound = bindUserFunction(fn, 'reduce', `reduce (${info.name})`, info.subtask);
+    const bound = bindUserFunction(fn, 'reduce', `reduce (${info.name})`);
     this.fn = bound.call;
     this.lifecycle(bound.instance);
     this.keySelector = keySelector;
@@ -174,7 +174,7 @@ export class CoOperator<O> extends StreamOperator<unknown, O> {
     if (fn === null || typeof fn !== 'object') {
       throw new ConfigurationError(`${what}: expected an object with ${kind}1() and ${kind}2() methods, got ${fn === null ? 'null' : typeof fn}`);
     }
-    const a = bindUserFunction<Fn>(fn, `${kind}1`, what, info.subtask);
+    const a = bindUserFunction<Fn>(fn, `${kind}1`, what);
     this.lifecycle(a.instance);
     const self = a.instance as Record<string, Fn>;
     const m2 = self[`${kind}2`];
@@ -221,7 +221,7 @@ export class SinkOperator<T> extends StreamOperator<T, never> {
 
   constructor(info: OperatorInfo, sink: unknown) {
     super(info);
-    const bound = bindUserFunction(sink, 'invoke', `sink (${info.name})`, info.subtask);
+    const bound = bindUserFunction(sink, 'invoke', `sink (${info.name})`);
     this.invoke = bound.call;
     this.sink = (bound.instance ?? {}) as typeof this.sink;
     this.lifecycle(bound.instance);

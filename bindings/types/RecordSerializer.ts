@@ -105,12 +105,12 @@ export class RecordSerializer<T> {
     return n;
   }
 
-  /** Drops the pending record (when the job is cancelled mid-record). */
   /** A view of the bytes not yet copied into segments, valid until the next record or clear(). */
   pendingView(): Uint8Array {
     return this.out.view(this.copied, this.out.position);
   }
 
+  /** Drops the pending record (when the job is cancelled mid-record). */
   clear(): void {
     this.out.clear();
     this.copied = 0;

@@ -717,15 +717,70 @@ describe('runtime: cases found in review', function () {
     expect(result.getAccumulatorResult('n')).to.equal(30);
   });
 
-  it('a function with ES private fields works at parallelism 1', async () => {
+  it('a function with ES private fields fails with an error that says why', async () => {
     class Counting extends RichMapFunction<number, number> {
       #n = 0;
       map(x: number) {
         return x * 100 + ++this.#n;
       }
     }
-    const out = await environment({ parallelism: 1 }).fromElements(1, 2).map(new Counting()).executeAndCollect();
-    expect(out).to.deep.equal([101, 202]);
+    const job = environment({ parallelism: 1 }).fromElements(1, 2).map(new Counting()).name('counting').executeAndCollect();
+    await expectRejection(job, /Operator "counting".*ES private fields \(#x\) do not survive the copy/, JobExecutionError);
+  });
+
+  it('one function object used by two operators and two runs: each operator instance has its own copy', async () => {
+    const tag = {
+      n: 0,
+      map(x: string) {
+        return `${x}:${++this.n}`;
+      },
+    };
+    const env = environment({ parallelism: 1 });
+    expect(await env.fromElements('a', 'b').map(tag).map(tag).executeAndCollect()).to.deep.equal(['a:1:1', 'b:2:2']);
+    expect(await env.fromElements('a').map(tag).executeAndCollect()).to.deep.equal(['a:1']);
+    expect(tag.n).to.equal(0);
+  });
+
+  it('a source reader may return any thenable', async () => {
+    let i = 0;
+    const out = await environment()
+      .fromSource({
+        parallel: false,
+        createReader: () => ({
+          next: () => ({ then: (resolve: (r: IteratorResult<number>) => void) => resolve(i < 3 ? { done: false, value: ++i } : { done: true, value: undefined }) }) as unknown as Promise<IteratorResult<number>>,
+        }),
+      })
+      .executeAndCollect();
+    expect(out).to.deep.equal([1, 2, 3]);
+  });
+
+  it('a union whose inputs differ in type aggregates with the checked path', async () => {
+    const env = environment({ parallelism: 1 });
+    const typed = env.fromElements({ k: 'b', n: 10 }).returns(Types.OBJECT({ k: Types.STRING, n: Types.INT }));
+    const other = env.fromElements({ k: 'b', n: '20' as unknown as number });
+    const job = typed.union(other).keyBy((r) => r.k).sum('n').executeAndCollect();
+    await expectRejection(job, /field "n" of record .* is "20", not a number/, JobExecutionError);
+  });
+
+  it('an accumulator object added under two names counts under both', async () => {
+    const env = environment({ parallelism: 2 });
+    env
+      .fromSequence(1, 10)
+      .filter({
+        open(ctx) {
+          const c = new IntCounter();
+          ctx.addAccumulator('seen', c);
+          ctx.addAccumulator('seen-again', c);
+          (this as unknown as { c: IntCounter }).c = c;
+        },
+        filter() {
+          (this as unknown as { c: IntCounter }).c.add(1);
+          return true;
+        },
+      })
+      .sinkTo(() => undefined);
+    const result = await env.execute();
+    expect(result.accumulators).to.deep.equal({ seen: 10, 'seen-again': 10 });
   });
 
   it('tasks that finished are not reported busy', async () => {
