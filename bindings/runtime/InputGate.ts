@@ -7,7 +7,7 @@
  */
 import type { LocalBufferPool } from '../core/LocalBufferPool.js';
 import { abortable } from './scheduling.js';
-import { isBuffer, type ChannelItem, type CreditChannel } from './CreditChannel.js';
+import type { ChannelItem, CreditChannel } from './CreditChannel.js';
 
 export class InputGate {
   readonly channels: CreditChannel[];
@@ -108,6 +108,4 @@ export class InputGate {
     this.exclusivePool.destroy();
     this.floatingPool.destroy();
   }
-
-  static isBuffer = isBuffer;
 }

@@ -9,6 +9,7 @@
  * After each buffer (or 128 source records) it yields, see scheduling.ts.
  */
 import { JobExecutionError } from '../errors.js';
+import type { MemorySegment } from '../core/MemorySegment.js';
 import type { InputGate } from './InputGate.js';
 import { isBuffer, type CreditChannel } from './CreditChannel.js';
 import type { RecordWriter } from './RecordWriter.js';
@@ -169,7 +170,7 @@ export class StreamTask {
     }
   }
 
-  private async readBuffer(channel: CreditChannel, segment: Parameters<NonNullable<CreditChannel['deserializer']>['setNextBuffer']>[0], size: number, head: StreamOperator, signal: AbortSignal): Promise<void> {
+  private async readBuffer(channel: CreditChannel, segment: MemorySegment, size: number, head: StreamOperator, signal: AbortSignal): Promise<void> {
     const reader = channel.deserializer;
     if (reader === null) throw head.failure(new Error(`channel ${channel.name} received data before its record type was known`), undefined, false);
     const second = channel.inputIndex === 1;
