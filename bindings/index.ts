@@ -78,3 +78,17 @@ export { JobClient } from './datastream/JobClient.js';
 export type { JobExecutionResult, JobMetrics, JobStatus } from './runtime/Job.js';
 export type { TaskMetricsSnapshot, OperatorMetrics, BackPressureLevel } from './runtime/TaskMetrics.js';
 export { IntCounter, LongCounter, DoubleCounter, AverageAccumulator, ListAccumulator, Histogram, type Accumulator } from './datastream/accumulators.js';
+export { TimeWindow, GlobalWindow } from './windowing/TimeWindow.js';
+export {
+  WindowAssigner,
+  MergingWindowAssigner,
+  TumblingEventTimeWindows,
+  TumblingProcessingTimeWindows,
+  SlidingEventTimeWindows,
+  SlidingProcessingTimeWindows,
+  EventTimeSessionWindows,
+  ProcessingTimeSessionWindows,
+  GlobalWindows,
+  Time,
+  type WindowAssignerContext,
+} from './windowing/WindowAssigner.js';
