@@ -92,3 +92,11 @@ export {
   Time,
   type WindowAssignerContext,
 } from './windowing/WindowAssigner.js';
+export {
+  WatermarkStrategy,
+  BoundedOutOfOrdernessWatermarks,
+  type WatermarkGenerator,
+  type WatermarkOutput,
+  type WatermarkGeneratorContext,
+  type TimestampAssigner,
+} from './eventtime/WatermarkStrategy.js';
