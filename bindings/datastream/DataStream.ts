@@ -342,22 +342,19 @@ export class SingleOutputStreamOperator<T> extends DataStream<T> {
 
   /** Names the operator (in metrics, errors and task names). */
   name(name: string): this {
-    if (typeof name !== 'string' || name === '') throw new ConfigurationError(`name: expected a non-empty string, got ${JSON.stringify(name)}`);
-    this.node.name = name;
+    this.node.setName(name);
     return this;
   }
 
   /** A stable id of the operator (savepoints match state by it). */
   uid(uid: string): this {
-    if (typeof uid !== 'string' || uid === '') throw new ConfigurationError(`uid: expected a non-empty string, got ${JSON.stringify(uid)}`);
-    this.env.claimUid(uid, this.node);
-    this.node.uid = uid;
+    this.node.setUid(uid, (u, n) => this.env.claimUid(u, n));
     return this;
   }
 
   /** The number of parallel instances of this operator. */
   setParallelism(parallelism: number): this {
-    this.node.parallelism = checkParallelism(parallelism, this.node.name);
+    this.node.setParallelism(parallelism);
     return this;
   }
 
@@ -497,25 +494,18 @@ export class DataStreamSink<T> {
   }
 
   name(name: string): this {
-    if (typeof name !== 'string' || name === '') throw new ConfigurationError(`name: expected a non-empty string, got ${JSON.stringify(name)}`);
-    this.node.name = name;
+    this.node.setName(name);
     return this;
   }
 
   /** A stable id of the sink, unique among the job's operators and sinks. */
   uid(uid: string): this {
-    if (typeof uid !== 'string' || uid === '') throw new ConfigurationError(`uid: expected a non-empty string, got ${JSON.stringify(uid)}`);
-    this.env.claimUid(uid, this.node);
-    this.node.uid = uid;
+    this.node.setUid(uid, (u, n) => this.env.claimUid(u, n));
     return this;
   }
 
   setParallelism(parallelism: number): this {
-    checkParallelism(parallelism, this.node.name);
-    if (parallelism !== 1 && this.node.singleInstance !== undefined) {
-      throw new ConfigurationError(`${this.node.name}: parallelism must be 1 (${this.node.singleInstance}), got ${parallelism}`);
-    }
-    this.node.parallelism = parallelism;
+    this.node.setParallelism(parallelism);
     return this;
   }
 
@@ -523,13 +513,6 @@ export class DataStreamSink<T> {
     this.node.chaining = 'NEVER';
     return this;
   }
-}
-
-export function checkParallelism(parallelism: number, what: string): number {
-  if (!Number.isInteger(parallelism) || parallelism < 1) {
-    throw new ConfigurationError(`${what}: parallelism must be an integer ≥ 1, got ${String(parallelism)}`);
-  }
-  return parallelism;
 }
 
 export type { JobExecutionResult };

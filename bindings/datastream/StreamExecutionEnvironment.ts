@@ -23,8 +23,8 @@ import type { TypeInformation } from '../types/TypeInformation.js';
 import { Types } from '../types/Types.js';
 import { Job, type JobExecutionResult } from '../runtime/Job.js';
 import { SourceOperator } from '../runtime/operators.js';
-import { Transformation } from '../runtime/Transformation.js';
-import { checkParallelism, SingleOutputStreamOperator } from './DataStream.js';
+import { checkParallelism, Transformation } from '../runtime/Transformation.js';
+import { SingleOutputStreamOperator } from './DataStream.js';
 import { JobClient } from './JobClient.js';
 import { asyncIterableSource, collectionSource, readableStreamSource, sequenceSource, type Source } from './sources.js';
 

@@ -9,7 +9,7 @@
  */
 import { JobExecutionError } from '../errors.js';
 import type { RuntimeContext } from '../datastream/functions.js';
-import { AbstractRichFunction } from '../datastream/functions.js';
+import { AbstractRichFunction, bindUserFunction } from '../datastream/functions.js';
 import type { Accumulator } from '../datastream/accumulators.js';
 import { ConfigurationError } from '../errors.js';
 
@@ -50,6 +50,16 @@ export abstract class StreamOperator<I = any, O = any> {
   /** Registers a user object so that it gets its runtime context, `open` and `close`. */
   protected lifecycle(instance: object | undefined): void {
     if (instance !== undefined) this.functions.push(instance);
+  }
+
+  /**
+   * The user's function `fn` (a function, or an object's `method`, copied for
+   * this instance and registered for its lifecycle) as a plain callable.
+   */
+  protected userFunction<F extends (...args: any[]) => any>(fn: unknown, method: string, what: string): F {
+    const bound = bindUserFunction<F>(fn, method, `${what} (${this.info.name})`);
+    this.lifecycle(bound.instance);
+    return bound.call;
   }
 
   abstract processElement(value: I): void;

@@ -5,6 +5,7 @@
  * possibly a side-output tag. Partitioning, union and side outputs are not
  * nodes: they are properties of the edges into the next real operator.
  */
+import { ConfigurationError } from '../errors.js';
 import type { TypeInformation } from '../types/TypeInformation.js';
 import type { SourceReader } from './StreamTask.js';
 import type { OperatorInfo, StreamOperator } from './StreamOperator.js';
@@ -61,4 +62,37 @@ export class Transformation {
     this.uid = undefined;
     this.parallelism = undefined;
   }
+
+  /** Names the operator; the name must be a non-empty string. */
+  setName(name: string): void {
+    this.name = nonEmpty(name, 'name');
+  }
+
+  /** Sets the operator's uid after `claim` has checked that no other operator of the job has it. */
+  setUid(uid: string, claim: (uid: string, node: Transformation) => void): void {
+    claim(nonEmpty(uid, 'uid'), this);
+    this.uid = uid;
+  }
+
+  /** Sets the parallelism: an integer ≥ 1, and 1 for single-instance operators. */
+  setParallelism(parallelism: number): void {
+    checkParallelism(parallelism, this.name);
+    if (parallelism !== 1 && this.singleInstance !== undefined) {
+      throw new ConfigurationError(`${this.name}: parallelism must be 1 (${this.singleInstance}), got ${parallelism}`);
+    }
+    this.parallelism = parallelism;
+  }
+}
+
+/** `parallelism`, if it is an integer ≥ 1; `what` names the operator or setting in the error. */
+export function checkParallelism(parallelism: number, what: string): number {
+  if (!Number.isInteger(parallelism) || parallelism < 1) {
+    throw new ConfigurationError(`${what}: parallelism must be an integer ≥ 1, got ${String(parallelism)}`);
+  }
+  return parallelism;
+}
+
+function nonEmpty(value: string, what: string): string {
+  if (typeof value !== 'string' || value === '') throw new ConfigurationError(`${what}: expected a non-empty string, got ${JSON.stringify(value)}`);
+  return value;
 }

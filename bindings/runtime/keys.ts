@@ -14,18 +14,9 @@ import type { TypeSerializer } from '../types/TypeSerializer.js';
 import { Types } from '../types/Types.js';
 
 export function inferKeyType(key: unknown): TypeInformation<any> {
-  switch (typeof key) {
-    case 'string':
-      return Types.STRING;
-    case 'number':
-      return Types.DOUBLE;
-    case 'bigint':
-      return Types.BIGINT;
-    case 'boolean':
-      return Types.BOOLEAN;
-    default:
-      return Types.GENERIC;
-  }
+  const t = typeof key;
+  // Primitives as Types.infer types them; anything else by value alone.
+  return t === 'string' || t === 'number' || t === 'bigint' || t === 'boolean' ? Types.infer(key) : Types.GENERIC;
 }
 
 /** Maps keys to values usable as `Map` keys with value equality. */

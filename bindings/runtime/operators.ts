@@ -29,9 +29,7 @@ export class MapOperator<I, O> extends StreamOperator<I, O> {
   private readonly fn: Fn;
   constructor(info: OperatorInfo, fn: unknown) {
     super(info);
-    const bound = bindUserFunction(fn, 'map', `map (${info.name})`);
-    this.fn = bound.call;
-    this.lifecycle(bound.instance);
+    this.fn = this.userFunction(fn, 'map', 'map');
   }
   processElement(value: I): void {
     let result: O;
@@ -48,9 +46,7 @@ export class FilterOperator<T> extends StreamOperator<T, T> {
   private readonly fn: Fn;
   constructor(info: OperatorInfo, fn: unknown) {
     super(info);
-    const bound = bindUserFunction(fn, 'filter', `filter (${info.name})`);
-    this.fn = bound.call;
-    this.lifecycle(bound.instance);
+    this.fn = this.userFunction(fn, 'filter', 'filter');
   }
   processElement(value: T): void {
     let keep: boolean;
@@ -68,9 +64,7 @@ export class FlatMapOperator<I, O> extends StreamOperator<I, O> {
   private readonly collector: Collector<O> = { collect: (record: O) => this.emit(record) };
   constructor(info: OperatorInfo, fn: unknown) {
     super(info);
-    const bound = bindUserFunction(fn, 'flatMap', `flatMap (${info.name})`);
-    this.fn = bound.call;
-    this.lifecycle(bound.instance);
+    this.fn = this.userFunction(fn, 'flatMap', 'flatMap');
   }
   processElement(value: I): void {
     try {
@@ -91,9 +85,7 @@ export class ProcessOperator<I, O> extends StreamOperator<I, O> {
 
   constructor(info: OperatorInfo, fn: unknown, keySelector?: Fn) {
     super(info);
-    const bound = bindUserFunction(fn, 'processElement', `process (${info.name})`);
-    this.fn = bound.call;
-    this.lifecycle(bound.instance);
+    this.fn = this.userFunction(fn, 'processElement', 'process');
     this.keySelector = keySelector;
     this.context = sideOutputContext(this, () => {
       if (this.keySelector === undefined) throw new ConfigurationError(`${info.name}: getCurrentKey() needs a keyed stream (keyBy before process)`);
@@ -133,9 +125,7 @@ export class GroupedReduceOperator<T> extends StreamOperator<T, T> {
   /** `checkFirst` validates a key's first record, which `fn` never sees (the built-in aggregations check their field). */
   constructor(info: OperatorInfo, fn: unknown, keySelector: Fn, keyType: TypeInformation<any> | undefined, checkFirst?: (value: T) => void) {
     super(info);
-    const bound = bindUserFunction(fn, 'reduce', `reduce (${info.name})`);
-    this.fn = bound.call;
-    this.lifecycle(bound.instance);
+    this.fn = this.userFunction(fn, 'reduce', 'reduce');
     this.keySelector = keySelector;
     this.identity = new KeyIdentity(keyType);
     this.checkFirst = checkFirst;
