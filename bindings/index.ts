@@ -42,7 +42,7 @@ export { ExternalSorter, type ExternalSorterOptions, type ExternalSortStats } fr
 export { nodeSpillFileSystem, type SpillFileSystem } from './sort/SpillFileSystem.js';
 export { SpillError } from './errors.js';
 export { JobExecutionError, JobCancellationError } from './errors.js';
-export { StreamExecutionEnvironment, type StreamExecutionOptions, type ExecuteOptions } from './datastream/StreamExecutionEnvironment.js';
+export { StreamExecutionEnvironment, ExecutionConfig, type StreamExecutionOptions, type ExecuteOptions } from './datastream/StreamExecutionEnvironment.js';
 export { DataStream, SingleOutputStreamOperator, KeyedStream, ConnectedStreams, DataStreamSink, type CollectOptions } from './datastream/DataStream.js';
 export { OutputTag } from './datastream/OutputTag.js';
 export {
@@ -62,6 +62,7 @@ export {
   type KeySelector,
   type ProcessContext,
   type KeyedProcessContext,
+  type TimerService,
   type CoMapFunction,
   type CoFlatMapFunction,
   type SinkFunction,
@@ -100,3 +101,4 @@ export {
   type WatermarkGeneratorContext,
   type TimestampAssigner,
 } from './eventtime/WatermarkStrategy.js';
+export { ManualProcessingTimeService, SystemProcessingTimeService, type ProcessingTimeService, type ScheduledTimer } from './eventtime/ProcessingTimeService.js';

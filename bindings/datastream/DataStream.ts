@@ -22,6 +22,8 @@
  *   .executeAndCollect(); // [{word:'a',n:1}, {word:'b',n:1}, {word:'b',n:2}, {word:'c',n:1}] in some order
  * ```
  */
+import { WatermarkStrategy } from '../eventtime/WatermarkStrategy.js';
+import { TimestampsAndWatermarksOperator } from '../runtime/TimestampsAndWatermarksOperator.js';
 import { ConfigurationError } from '../errors.js';
 import type { TypeInformation } from '../types/TypeInformation.js';
 import type { PartitionerKind, PartitionerSpec } from '../runtime/StreamPartitioner.js';
@@ -103,6 +105,27 @@ export class DataStream<T> {
   /** A ProcessFunction: outputs through `out.collect`, side outputs through `ctx.output(tag, value)`. */
   process<R>(fn: ProcessFunctionLike<T, R>, type?: TypeInformation<R>): SingleOutputStreamOperator<R> {
     return this.transform('Process', (info) => new ProcessOperator(info, fn), type);
+  }
+
+  /**
+   * Gives each record an event timestamp and generates watermarks, as the
+   * strategy says (Flink's). Watermarks that arrive from upstream are
+   * dropped, except the final one of bounded input.
+   *
+   * @example
+   * ```ts
+   * const bids = env.fromCollection(events).assignTimestampsAndWatermarks(
+   *   WatermarkStrategy.forBoundedOutOfOrderness<Bid>(5_000).withTimestampAssigner((bid) => bid.dateTime),
+   * );
+   * ```
+   */
+  assignTimestampsAndWatermarks(strategy: WatermarkStrategy<T>, name = 'Timestamps/Watermarks'): SingleOutputStreamOperator<T> {
+    if (!(strategy instanceof WatermarkStrategy)) {
+      throw new ConfigurationError(`assignTimestampsAndWatermarks: expected a WatermarkStrategy (WatermarkStrategy.forBoundedOutOfOrderness(…) etc.), got ${strategy === null ? 'null' : typeof strategy}`);
+    }
+    const stream = this.transform(name, (info) => new TimestampsAndWatermarksOperator<T>(info, strategy), this.getType());
+    stream.node.assignsTimestamps = true;
+    return stream as SingleOutputStreamOperator<T>;
   }
 
   /** Partitions by key: records with equal keys go to the same parallel instance (by Flink's key groups). */

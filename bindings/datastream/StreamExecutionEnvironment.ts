@@ -26,6 +26,8 @@ import { SourceOperator } from '../runtime/operators.js';
 import { checkParallelism, Transformation } from '../runtime/Transformation.js';
 import { SingleOutputStreamOperator } from './DataStream.js';
 import { JobClient } from './JobClient.js';
+import { SystemProcessingTimeService, type ProcessingTimeService } from '../eventtime/ProcessingTimeService.js';
+import { WatermarkStrategy } from '../eventtime/WatermarkStrategy.js';
 import { asyncIterableSource, collectionSource, readableStreamSource, sequenceSource, type Source } from './sources.js';
 
 /** Options of {@link StreamExecutionEnvironment.getExecutionEnvironment}. */
@@ -45,6 +47,29 @@ export interface StreamExecutionOptions {
   exclusiveBuffersPerChannel?: number;
   /** Buffers an input gate's channels share on demand (default 8). */
   floatingBuffersPerGate?: number;
+  /** Milliseconds of processing time between periodic watermarks (default 200; 0 turns periodic watermarks off). */
+  autoWatermarkInterval?: number;
+  /**
+   * The clock of processing time (default: the wall clock). Tests pass a
+   * {@link ManualProcessingTimeService} to move time by hand.
+   */
+  processingTimeService?: ProcessingTimeService;
+}
+
+/** Settings of the jobs an environment runs (Flink's ExecutionConfig, the part weir has). */
+export class ExecutionConfig {
+  private interval = 200;
+
+  /** Milliseconds of processing time between periodic watermarks; 0 turns them off. */
+  setAutoWatermarkInterval(ms: number): this {
+    if (!Number.isFinite(ms) || ms < 0) throw new ConfigurationError(`autoWatermarkInterval must be a number of ms ≥ 0 (0: off), got ${String(ms)}`);
+    this.interval = ms;
+    return this;
+  }
+
+  getAutoWatermarkInterval(): number {
+    return this.interval;
+  }
 }
 
 /** Options of one execution. */
@@ -62,6 +87,8 @@ export class StreamExecutionEnvironment {
   private readonly exclusive: number;
   private readonly floating: number;
   private sinks: Transformation[] = [];
+  private readonly config = new ExecutionConfig();
+  private readonly clock: ProcessingTimeService;
   private readonly uids = new Map<string, Transformation>();
 
   private constructor(options: StreamExecutionOptions) {
@@ -73,6 +100,17 @@ export class StreamExecutionEnvironment {
     this.memory = options.memory ?? {};
     this.exclusive = checkCount(options.exclusiveBuffersPerChannel ?? 2, 'exclusiveBuffersPerChannel', 1);
     this.floating = checkCount(options.floatingBuffersPerGate ?? 8, 'floatingBuffersPerGate', 1);
+    if (options.autoWatermarkInterval !== undefined) this.config.setAutoWatermarkInterval(options.autoWatermarkInterval);
+    const clock = options.processingTimeService;
+    if (clock !== undefined && (typeof clock?.getCurrentProcessingTime !== 'function' || typeof clock.registerTimer !== 'function')) {
+      throw new ConfigurationError('processingTimeService must be a ProcessingTimeService (getCurrentProcessingTime and registerTimer), such as new ManualProcessingTimeService()');
+    }
+    this.clock = clock ?? new SystemProcessingTimeService();
+  }
+
+  /** The settings of jobs run here (the auto-watermark interval). */
+  getConfig(): ExecutionConfig {
+    return this.config;
   }
 
   /** A new environment (weir runs jobs locally; there is no cluster to find). */
@@ -158,16 +196,29 @@ export class StreamExecutionEnvironment {
     return this.fromSource(readableStreamSource(stream, type), 'ReadableStream Source');
   }
 
-  /** A stream read from a {@link Source}, such as a DataGeneratorSource. */
-  fromSource<T>(source: Source<T>, sourceName = 'Source'): SingleOutputStreamOperator<T> {
+  /**
+   * A stream read from a {@link Source}, such as a DataGeneratorSource. With
+   * a WatermarkStrategy, each source instance assigns timestamps and emits
+   * watermarks as its records are read (as Flink's
+   * `fromSource(source, strategy, name)`).
+   */
+  fromSource<T>(source: Source<T>, sourceName?: string): SingleOutputStreamOperator<T>;
+  fromSource<T>(source: Source<T>, watermarkStrategy: WatermarkStrategy<T>, sourceName?: string): SingleOutputStreamOperator<T>;
+  fromSource<T>(source: Source<T>, a?: string | WatermarkStrategy<T>, b?: string): SingleOutputStreamOperator<T> {
     if (source === null || typeof source?.createReader !== 'function') {
       throw new ConfigurationError(`fromSource: expected a Source (an object with createReader), got ${source === null ? 'null' : typeof source}`);
     }
+    const strategy = a instanceof WatermarkStrategy ? a : undefined;
+    if (a !== undefined && strategy === undefined && typeof a !== 'string') {
+      throw new ConfigurationError(`fromSource: the second argument must be a WatermarkStrategy or the source's name, got ${typeof a}`);
+    }
+    const sourceName = (typeof a === 'string' ? a : b) ?? 'Source';
     const node = new Transformation(sourceName, [], (info) => new SourceOperator(info), source.type, {
       parallel: source.parallel !== false,
       createReader: (subtask, parallelism) => source.createReader({ subtask, parallelism }),
     });
-    return new SingleOutputStreamOperator<T>(this, node);
+    const stream = new SingleOutputStreamOperator<T>(this, node);
+    return strategy === undefined ? stream : stream.assignTimestampsAndWatermarks(strategy, `${sourceName}: Timestamps/Watermarks`);
   }
 
   /** Runs every sink defined so far as one job; resolves when it finishes. */
@@ -201,6 +252,8 @@ export class StreamExecutionEnvironment {
         exclusiveBuffersPerChannel: this.exclusive,
         floatingBuffersPerGate: this.floating,
         budget,
+        processingTimeService: this.clock,
+        autoWatermarkInterval: this.config.getAutoWatermarkInterval(),
         ownsBudget: owns,
         signal: options.signal,
       });

@@ -91,12 +91,22 @@ export abstract class RichFilterFunction<T> extends AbstractRichFunction {
   abstract filter(value: T): boolean;
 }
 
-/** What a {@link ProcessFunction} may do besides emitting: side outputs. */
+/** Time as an operator sees it (Flink's TimerService; timers need a keyed stream). */
+export interface TimerService {
+  /** The processing time (ms since the epoch, or the manual clock's time). */
+  currentProcessingTime(): number;
+  /** The operator's current event time: the minimum watermark of its inputs (−Infinity before the first). */
+  currentWatermark(): number;
+}
+
+/** What a {@link ProcessFunction} may do besides emitting: side outputs, the record's timestamp, time. */
 export interface ProcessContext {
-  /** Emits `value` to the side output `tag` (read it with `getSideOutput(tag)`). */
+  /** Emits `value` to the side output `tag` (read it with `getSideOutput(tag)`), with the record's timestamp. */
   output<X>(tag: OutputTag<X>, value: X): void;
-  /** The record's event timestamp; null until a stream has timestamps. */
+  /** The record's event timestamp, or null if it has none (no `assignTimestampsAndWatermarks` upstream). */
   timestamp(): number | null;
+  /** The current processing time and watermark. */
+  timerService(): TimerService;
 }
 
 /**
@@ -153,6 +163,10 @@ export abstract class CoProcessFunction<I1, I2, O> extends AbstractRichFunction 
 export interface SinkContext {
   /** The sink's parallel instance, 0-based. */
   readonly subtask: number;
+  /** The record's event timestamp, or null if it has none. */
+  timestamp(): number | null;
+  /** The sink's current watermark. */
+  currentWatermark(): number;
 }
 
 /**

@@ -21,6 +21,7 @@ import type { NetworkBuffer } from '../core/NetworkBuffer.js';
 import type { RecordDeserializer } from '../types/RecordDeserializer.js';
 import type { ChannelEvent } from './ChannelEvent.js';
 import type { InputGate } from './InputGate.js';
+import type { TimestampedSerializer } from './TimestampedSerializer.js';
 
 export type ChannelItem = NetworkBuffer | ChannelEvent;
 
@@ -36,6 +37,10 @@ export class CreditChannel {
   gate!: InputGate;
   /** Reads records out of received buffers; set once the stream's type is known. */
   deserializer: RecordDeserializer<unknown> | null = null;
+  /** On a stream with timestamps: holds the timestamp of the record read last. */
+  timestamps: TimestampedSerializer<unknown> | null = null;
+  /** This channel's position among the channels of its input (set by the task). */
+  indexInInput = 0;
   /** True once end-of-partition was read by the consumer. */
   ended = false;
   /** @internal the gate's bookkeeping: queued as having data. */

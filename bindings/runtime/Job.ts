@@ -24,6 +24,7 @@ import { StreamTask } from './StreamTask.js';
 import { mergeAccumulators } from '../datastream/accumulators.js';
 import { allowManyListeners } from './scheduling.js';
 import type { TaskMetricsSnapshot } from './TaskMetrics.js';
+import type { ProcessingTimeService } from '../eventtime/ProcessingTimeService.js';
 import type { StreamEdge, Transformation } from './Transformation.js';
 
 export interface JobOptions {
@@ -34,6 +35,10 @@ export interface JobOptions {
   exclusiveBuffersPerChannel: number;
   floatingBuffersPerGate: number;
   budget: MemoryBudget;
+  /** The clock of processing time and its timers. */
+  processingTimeService: ProcessingTimeService;
+  /** Milliseconds between periodic watermarks (0: none). */
+  autoWatermarkInterval: number;
   /** Dispose the budget at the end (the environment made it for this job). */
   ownsBudget: boolean;
   signal?: AbortSignal | undefined;
@@ -157,6 +162,9 @@ export class Job {
       }
     }
 
+    // A stream has timestamps when something at or above it assigns them; only those edges carry them.
+    const timestamped = new Map<Transformation, boolean>();
+    for (const node of order) timestamped.set(node, node.assignsTimestamps || node.inputs.some((e) => timestamped.get(e.source)));
     const { budget, bufferTimeout, exclusiveBuffersPerChannel: exclusive, floatingBuffersPerGate: floating } = this.options;
     const global = budget.networkBufferPool;
     const heads = order.filter((n) => resolved.get(n)!.head === n);
@@ -195,7 +203,7 @@ export class Job {
                 seed: n.id,
               });
               const type = edge.sideTag === undefined ? n.type : n.sideTypes.get(edge.sideTag);
-              const writer = new RecordWriter(pool, channels, selector, type, budget, bufferTimeout);
+              const writer = new RecordWriter(pool, channels, selector, type, budget, bufferTimeout, timestamped.get(n)!);
               writers.push(writer);
               out = new NetworkOutput(writer, op);
             }
@@ -222,7 +230,12 @@ export class Job {
         } catch (error) {
           throw ops.get(head)!.failure(error, undefined, false);
         }
-        this.tasks.push(new StreamTask(taskName, i, p, chain.map((n) => ops.get(n)!), writers, gate, reader, bufferTimeout));
+        const { processingTimeService, autoWatermarkInterval } = this.options;
+        this.tasks.push(
+          new StreamTask(taskName, i, p, chain.map((n) => ops.get(n)!), writers, gate, reader, bufferTimeout, processingTimeService, autoWatermarkInterval, (error) =>
+            this.fail(error),
+          ),
+        );
       }
     }
   }

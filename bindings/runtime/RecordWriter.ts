@@ -9,8 +9,12 @@
  * the pool is dry, so a record is rarely emitted without a buffer. When one
  * input record emits more than the free buffers hold (a flatMap exploding),
  * the remaining bytes wait in a per-channel overflow (Flink's overdraft) and
- * the writer is unavailable until they are in buffers. Records of a channel
- * leave in the order they were emitted.
+ * the writer is unavailable until they are in buffers. Records and events
+ * (watermarks) of a channel leave in the order they were emitted: an event
+ * emitted while bytes wait in the overflow waits behind them.
+ *
+ * On a stream with timestamps each record carries its timestamp (see
+ * {@link TimestampedSerializer}).
  */
 import type { LocalBufferPool } from '../core/LocalBufferPool.js';
 import type { NetworkBuffer } from '../core/NetworkBuffer.js';
@@ -19,9 +23,10 @@ import { RecordDeserializer } from '../types/RecordDeserializer.js';
 import { RecordSerializer } from '../types/RecordSerializer.js';
 import type { TypeInformation } from '../types/TypeInformation.js';
 import { Types } from '../types/Types.js';
-import { END_OF_PARTITION } from './ChannelEvent.js';
+import { END_OF_PARTITION, type ChannelEvent } from './ChannelEvent.js';
 import type { CreditChannel } from './CreditChannel.js';
 import type { ChannelSelector } from './StreamPartitioner.js';
+import { TimestampedSerializer } from './TimestampedSerializer.js';
 
 export class RecordWriter {
   readonly pool: LocalBufferPool;
@@ -32,14 +37,28 @@ export class RecordWriter {
   private serializer: RecordSerializer<unknown> | null = null;
   private readonly current: Array<NetworkBuffer | null>;
   private readonly overflow: ByteQueue[];
-  private overflowBytes = 0;
+  /** Events behind overflow bytes, per channel, with the queue position they follow. */
+  private readonly overflowEvents: Array<Array<{ at: number; event: ChannelEvent }>>;
+  /** Overflow bytes and events not yet handed on. */
+  private overflowItems = 0;
+  private readonly timestamped: boolean;
+  private stamp: TimestampedSerializer<unknown> | null = null;
   private spare: NetworkBuffer | null = null;
   private readonly flushEveryRecord: boolean;
   /** One channel and a built-in partitioner: no need to ask it. */
   private readonly single: boolean;
   numRecordsOut = 0;
 
-  constructor(pool: LocalBufferPool, channels: CreditChannel[], selector: ChannelSelector, type: TypeInformation<any> | undefined, budget: MemoryBudget, bufferTimeout: number) {
+  constructor(
+    pool: LocalBufferPool,
+    channels: CreditChannel[],
+    selector: ChannelSelector,
+    type: TypeInformation<any> | undefined,
+    budget: MemoryBudget,
+    bufferTimeout: number,
+    timestamped = false,
+  ) {
+    this.timestamped = timestamped;
     this.pool = pool;
     this.channels = channels;
     this.selector = selector;
@@ -47,15 +66,17 @@ export class RecordWriter {
     this.budget = budget;
     this.current = channels.map(() => null);
     this.overflow = channels.map(() => new ByteQueue());
+    this.overflowEvents = channels.map(() => []);
     this.flushEveryRecord = bufferTimeout === 0;
     this.single = channels.length === 1 && selector.alwaysSelect !== true;
     if (type !== undefined) this.useType(type);
   }
 
-  /** Serializes `record` towards the channel(s) its partitioner picks. */
-  collect(record: unknown): void {
+  /** Serializes `record` (with `timestamp` on a stream with timestamps) towards the channel(s) its partitioner picks. */
+  collect(record: unknown, timestamp: number): void {
     if (this.serializer === null) this.useType(Types.infer(record));
     const serializer = this.serializer!;
+    if (this.stamp !== null) this.stamp.timestamp = timestamp;
     if (this.selector.isBroadcast) {
       for (let c = 0; c < this.channels.length; c++) {
         serializer.serializeRecord(record);
@@ -73,13 +94,22 @@ export class RecordWriter {
   // threads this becomes an event ahead of the first buffer.)
   private useType(type: TypeInformation<any>): void {
     this.type = type;
-    this.serializer = new RecordSerializer(type.createSerializer(), this.budget);
-    for (const channel of this.channels) channel.deserializer = new RecordDeserializer(type.createSerializer());
+    if (this.timestamped) {
+      this.stamp = new TimestampedSerializer(type.createSerializer());
+      this.serializer = new RecordSerializer(this.stamp, this.budget);
+      for (const channel of this.channels) {
+        const read = new TimestampedSerializer(type.createSerializer());
+        channel.deserializer = new RecordDeserializer(read);
+        channel.timestamps = read;
+      }
+    } else {
+      this.serializer = new RecordSerializer(type.createSerializer(), this.budget);
+      for (const channel of this.channels) channel.deserializer = new RecordDeserializer(type.createSerializer());
+    }
   }
 
   private emit(c: number, serializer: RecordSerializer<unknown>): void {
-    const overflow = this.overflow[c]!;
-    if (overflow.size > 0) {
+    if (this.overflow[c]!.size > 0 || this.overflowEvents[c]!.length > 0) {
       this.spill(c, serializer);
       return;
     }
@@ -102,7 +132,7 @@ export class RecordWriter {
   private spill(c: number, serializer: RecordSerializer<unknown>): void {
     const bytes = serializer.pendingView();
     this.overflow[c]!.push(bytes);
-    this.overflowBytes += bytes.length;
+    this.overflowItems += bytes.length;
     serializer.clear();
   }
 
@@ -126,15 +156,35 @@ export class RecordWriter {
     if (buffer != null && buffer.size > 0) this.finishBuffer(c);
   }
 
+  /**
+   * Sends `event` on every channel after what was emitted before it: the
+   * partly filled buffer goes first (a watermark does not wait for the
+   * buffer timeout), or, behind overflow bytes, the event waits its turn.
+   */
+  broadcastEvent(event: ChannelEvent): void {
+    for (let c = 0; c < this.channels.length; c++) {
+      const queue = this.overflow[c]!;
+      const events = this.overflowEvents[c]!;
+      if (queue.size > 0 || events.length > 0) {
+        events.push({ at: queue.pushedTotal, event });
+        this.overflowItems++;
+      } else {
+        this.flushChannel(c);
+        this.channels[c]!.add(event);
+      }
+    }
+  }
+
   /** True when the next record can be written without waiting. */
   get isAvailable(): boolean {
-    return this.overflowBytes === 0 && (this.spare !== null || this.pool.isAvailable);
+    return this.overflowItems === 0 && (this.spare !== null || this.pool.isAvailable);
   }
 
   /** Waits until {@link isAvailable}: overflow moved into buffers and a buffer at hand. */
   async waitAvailable(signal: AbortSignal): Promise<void> {
-    while (this.overflowBytes > 0) {
-      const c = this.overflow.findIndex((o) => o.size > 0);
+    while (this.overflowItems > 0) {
+      const c = this.overflow.findIndex((o, i) => o.size > 0 || this.overflowEvents[i]!.length > 0);
+      if (this.sendDueEvents(c)) continue;
       let buffer = this.current[c] ?? this.request();
       if (buffer === null) buffer = await this.pool.requestBufferAsync(signal);
       this.current[c] = buffer;
@@ -143,14 +193,30 @@ export class RecordWriter {
     if (this.spare === null && !this.pool.isAvailable) this.spare = await this.pool.requestBufferAsync(signal);
   }
 
+  // Sends the events that follow the overflow bytes handed on so far; true if any was sent.
+  private sendDueEvents(c: number): boolean {
+    const events = this.overflowEvents[c]!;
+    const taken = this.overflow[c]!.takenTotal;
+    let sent = false;
+    while (events.length > 0 && events[0]!.at === taken) {
+      this.flushChannel(c);
+      this.channels[c]!.add(events.shift()!.event);
+      this.overflowItems--;
+      sent = true;
+    }
+    return sent;
+  }
+
   private fillFromOverflow(c: number, buffer: NetworkBuffer): void {
     const queue = this.overflow[c]!;
-    const n = Math.min(queue.size, buffer.capacity - buffer.size);
+    const events = this.overflowEvents[c]!;
+    const upTo = events.length > 0 ? events[0]!.at - queue.takenTotal : queue.size;
+    const n = Math.min(upTo, buffer.capacity - buffer.size);
     if (n > 0) {
       const segment = buffer.segment;
       segment.memory.bytes.set(queue.take(n), segment.addressOf(buffer.size, n));
       buffer.size += n;
-      this.overflowBytes -= n;
+      this.overflowItems -= n;
     }
     if (buffer.size === buffer.capacity || this.flushEveryRecord) this.finishBuffer(c);
   }
@@ -180,8 +246,9 @@ export class RecordWriter {
       this.current[c]?.recycle();
       this.current[c] = null;
       this.overflow[c]!.clear();
+      this.overflowEvents[c]!.length = 0;
     }
-    this.overflowBytes = 0;
+    this.overflowItems = 0;
     this.spare?.recycle();
     this.spare = null;
     this.serializer?.clear();
@@ -193,6 +260,9 @@ class ByteQueue {
   private bytes = new Uint8Array(0);
   private start = 0;
   private end = 0;
+  /** Bytes pushed and taken since the queue was made (positions of events behind them). */
+  pushedTotal = 0;
+  takenTotal = 0;
 
   get size(): number {
     return this.end - this.start;
@@ -210,12 +280,14 @@ class ByteQueue {
     }
     this.bytes.set(data, this.end);
     this.end += data.length;
+    this.pushedTotal += data.length;
   }
 
   /** A view of the next `n` bytes, taken off the queue (valid until the next push). */
   take(n: number): Uint8Array {
     const view = this.bytes.subarray(this.start, this.start + n);
     this.start += n;
+    this.takenTotal += n;
     if (this.start === this.end) {
       this.start = this.end = 0;
       // A burst's block is not kept for the rest of the job (the view stays valid: it keeps the old block).
@@ -227,5 +299,6 @@ class ByteQueue {
   clear(): void {
     this.bytes = new Uint8Array(0);
     this.start = this.end = 0;
+    this.takenTotal = this.pushedTotal;
   }
 }

@@ -12,9 +12,29 @@ import type { RuntimeContext } from '../datastream/functions.js';
 import { AbstractRichFunction, bindUserFunction } from '../datastream/functions.js';
 import type { Accumulator } from '../datastream/accumulators.js';
 import { ConfigurationError } from '../errors.js';
+import type { ScheduledTimer } from '../eventtime/ProcessingTimeService.js';
+import { NO_WATERMARK } from './time.js';
+import { ACTIVE, IDLE, watermarkEvent, type ChannelEvent } from './ChannelEvent.js';
 
+/**
+ * Where an operator sends what it emits: records with their timestamp
+ * ({@link NO_TIMESTAMP} for none), watermarks and idle/active statuses.
+ */
 export interface Output<T> {
-  collect(record: T): void;
+  collect(record: T, timestamp: number): void;
+  emitWatermark(timestamp: number): void;
+  emitWatermarkStatus(idle: boolean): void;
+}
+
+/**
+ * The clock and timers of the task an operator runs in: callbacks run as the
+ * task's work (a throw fails the job) and never after the task ended.
+ */
+export interface TaskTimeService {
+  now(): number;
+  schedule(time: number, callback: (time: number) => void): ScheduledTimer;
+  /** Milliseconds between periodic watermarks (0: none). */
+  readonly autoWatermarkInterval: number;
 }
 
 /** Where an operator instance runs. */
@@ -27,7 +47,7 @@ export interface OperatorInfo {
   readonly jobName: string;
 }
 
-export const DISCARD: Output<unknown> = { collect: () => undefined };
+export const DISCARD: Output<unknown> = { collect: () => undefined, emitWatermark: () => undefined, emitWatermarkStatus: () => undefined };
 
 export abstract class StreamOperator<I = any, O = any> {
   readonly info: OperatorInfo;
@@ -37,8 +57,18 @@ export abstract class StreamOperator<I = any, O = any> {
   sideOutputs = new Map<string, Output<unknown>>();
   numRecordsIn = 0;
   numRecordsOut = 0;
+  numLateRecordsDropped = 0;
   /** Set by a sink while an asynchronous write is in progress; the task waits for it. */
   pending: Promise<void> | null = null;
+  /** The task's clock and timers (set when the task is made). */
+  time!: TaskTimeService;
+  /** Event time as this operator saw it: the minimum of its inputs' watermarks. */
+  currentWatermark = NO_WATERMARK;
+  /** Inputs of this operator: 2 for a two-input operator. */
+  protected numInputs = 1;
+  private readonly inputWatermarks = [NO_WATERMARK, NO_WATERMARK];
+  private readonly inputIdle = [false, false];
+  private outputIdle = false;
   private readonly functions: object[] = [];
   /** Accumulators its functions added, by name. */
   readonly accumulators = new Map<string, Accumulator<unknown, unknown>>();
@@ -62,11 +92,54 @@ export abstract class StreamOperator<I = any, O = any> {
     return bound.call;
   }
 
-  abstract processElement(value: I): void;
+  abstract processElement(value: I, timestamp: number): void;
 
   /** The second input of a two-input operator. */
-  processElement2(_value: unknown): void {
+  processElement2(_value: unknown, _timestamp: number): void {
     throw new Error(`${this.info.name} has one input`);
+  }
+
+  /** A watermark on input `input`; event time advances to the minimum over the inputs that are not idle. */
+  processWatermark(timestamp: number, input = 0): void {
+    if (timestamp > this.inputWatermarks[input]!) this.inputWatermarks[input] = timestamp;
+    this.advanceWatermark();
+  }
+
+  /** Input `input` went idle or active again. */
+  processWatermarkStatus(idle: boolean, input = 0): void {
+    this.inputIdle[input] = idle;
+    let allIdle = true;
+    for (let i = 0; i < this.numInputs; i++) if (!this.inputIdle[i]) allIdle = false;
+    if (!allIdle) this.advanceWatermark(); // an idle input no longer holds time back
+    if (allIdle !== this.outputIdle) {
+      this.outputIdle = allIdle;
+      this.output.emitWatermarkStatus(allIdle);
+      for (const side of this.sideOutputs.values()) side.emitWatermarkStatus(allIdle);
+    }
+  }
+
+  private advanceWatermark(): void {
+    let combined = Infinity;
+    let any = false;
+    for (let i = 0; i < this.numInputs; i++) {
+      if (this.inputIdle[i]) continue;
+      any = true;
+      if (this.inputWatermarks[i]! < combined) combined = this.inputWatermarks[i]!;
+    }
+    if (any && combined > this.currentWatermark) {
+      this.currentWatermark = combined;
+      this.onWatermark(combined);
+    }
+  }
+
+  /** Event time reached `timestamp`: fire what is due, then pass the watermark on. */
+  protected onWatermark(timestamp: number): void {
+    this.forwardWatermark(timestamp);
+  }
+
+  protected forwardWatermark(timestamp: number): void {
+    this.output.emitWatermark(timestamp);
+    for (const side of this.sideOutputs.values()) side.emitWatermark(timestamp);
   }
 
   /** Input `index` (0 or 1) has ended. */
@@ -127,41 +200,65 @@ export abstract class StreamOperator<I = any, O = any> {
     return new JobExecutionError(i.name, i.uid, i.subtask, i.parallelism, record, hasRecord, error);
   }
 
-  protected emit(record: O): void {
+  protected emit(record: O, timestamp: number): void {
     this.numRecordsOut++;
-    this.output.collect(record);
+    this.output.collect(record, timestamp);
   }
 }
 
 /** Feeds a chained operator: a plain call with the same object. */
 export class ChainingOutput<T> implements Output<T> {
   constructor(private readonly operator: StreamOperator<T>) {}
-  collect(record: T): void {
+  collect(record: T, timestamp: number): void {
     this.operator.numRecordsIn++;
-    this.operator.processElement(record);
+    this.operator.processElement(record, timestamp);
+  }
+  emitWatermark(timestamp: number): void {
+    this.operator.processWatermark(timestamp);
+  }
+  emitWatermarkStatus(idle: boolean): void {
+    this.operator.processWatermarkStatus(idle);
   }
 }
 
 /** Feeds several outputs (a stream consumed by more than one operator). */
 export class BroadcastingOutput<T> implements Output<T> {
   constructor(private readonly outputs: Output<T>[]) {}
-  collect(record: T): void {
-    for (const o of this.outputs) o.collect(record);
+  collect(record: T, timestamp: number): void {
+    for (const o of this.outputs) o.collect(record, timestamp);
   }
+  emitWatermark(timestamp: number): void {
+    for (const o of this.outputs) o.emitWatermark(timestamp);
+  }
+  emitWatermarkStatus(idle: boolean): void {
+    for (const o of this.outputs) o.emitWatermarkStatus(idle);
+  }
+}
+
+/** What a network output needs of its record writer. */
+export interface RecordWriterLike {
+  collect(record: unknown, timestamp: number): void;
+  broadcastEvent(event: ChannelEvent): void;
 }
 
 /** Wraps a record writer so that failures to serialize name the operator that emitted the record. */
 export class NetworkOutput<T> implements Output<T> {
   constructor(
-    private readonly writer: { collect(record: unknown): void },
+    private readonly writer: RecordWriterLike,
     private readonly producer: StreamOperator,
   ) {}
-  collect(record: T): void {
+  collect(record: T, timestamp: number): void {
     try {
-      this.writer.collect(record);
+      this.writer.collect(record, timestamp);
     } catch (error) {
       throw this.producer.failure(error, record);
     }
+  }
+  emitWatermark(timestamp: number): void {
+    this.writer.broadcastEvent(watermarkEvent(timestamp));
+  }
+  emitWatermarkStatus(idle: boolean): void {
+    this.writer.broadcastEvent(idle ? IDLE : ACTIVE);
   }
 }
 

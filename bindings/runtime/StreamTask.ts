@@ -17,6 +17,10 @@ import { abortable, isThenable, taskYield } from './scheduling.js';
 import type { StreamOperator } from './StreamOperator.js';
 import { SinkOperator } from './operators.js';
 import { TaskMetrics, Waiting, type TaskMetricsSnapshot } from './TaskMetrics.js';
+import type { ProcessingTimeService, ScheduledTimer } from '../eventtime/ProcessingTimeService.js';
+import { StatusWatermarkValve } from './StatusWatermarkValve.js';
+import type { TaskTimeService } from './StreamOperator.js';
+import { MAX_WATERMARK, NO_TIMESTAMP } from './time.js';
 
 /**
  * Reads a source split: `next()` returns a result, or a Promise of one when it
@@ -43,6 +47,14 @@ export class StreamTask {
   private readonly bufferTimeout: number;
   private flusher: ReturnType<typeof setInterval> | undefined;
   private readonly openPerInput = [0, 0];
+  /** Per input: its channels' watermarks and statuses combined. */
+  private readonly valves: StatusWatermarkValve[] = [];
+  /** Timers that are scheduled and not yet run. */
+  private readonly timers = new Set<ScheduledTimer>();
+  /** Timer callbacks due before the task started running. */
+  private early: Array<() => void> | null = [];
+  private ended = false;
+  readonly time: TaskTimeService;
 
   constructor(
     name: string,
@@ -53,6 +65,9 @@ export class StreamTask {
     gate: InputGate | null,
     reader: SourceReader<unknown> | null,
     bufferTimeout: number,
+    clock: ProcessingTimeService,
+    autoWatermarkInterval: number,
+    private readonly onFailure: (error: unknown) => void,
   ) {
     this.name = name;
     this.subtask = subtask;
@@ -63,7 +78,49 @@ export class StreamTask {
     this.reader = reader;
     this.bufferTimeout = bufferTimeout;
     this.sinks = operators.filter((op) => op instanceof SinkOperator);
-    if (gate !== null) for (const c of gate.channels) this.openPerInput[c.inputIndex]!++;
+    if (gate !== null) {
+      for (const c of gate.channels) c.indexInInput = this.openPerInput[c.inputIndex]!++;
+      const head = operators[0]!;
+      for (let input = 0; input < 2; input++) {
+        this.valves.push(
+          new StatusWatermarkValve(this.openPerInput[input]!, {
+            watermark: (t) => head.processWatermark(t, input),
+            status: (idle) => head.processWatermarkStatus(idle, input),
+          }),
+        );
+      }
+    }
+    this.time = {
+      now: () => clock.getCurrentProcessingTime(),
+      schedule: (at, callback) => this.schedule(clock, at, callback),
+      autoWatermarkInterval,
+    };
+    for (const op of operators) op.time = this.time;
+  }
+
+  // A timer's callback runs as the task's work: never before the task runs nor after it ended; a throw fails the job.
+  private schedule(clock: ProcessingTimeService, at: number, callback: (time: number) => void): ScheduledTimer {
+    const handle: ScheduledTimer = {
+      cancel: () => {
+        this.timers.delete(handle);
+        inner.cancel();
+      },
+    };
+    const run = (t: number) => {
+      if (this.ended) return;
+      try {
+        callback(t);
+      } catch (error) {
+        this.onFailure(error instanceof JobExecutionError ? error : this.operators[0]!.failure(error, undefined, false));
+      }
+    };
+    const inner = clock.registerTimer(at, (t) => {
+      this.timers.delete(handle);
+      if (this.early !== null) this.early.push(() => run(t));
+      else run(t);
+    });
+    this.timers.add(handle);
+    return handle;
   }
 
   async run(signal: AbortSignal, exclusiveBuffersPerChannel: number): Promise<void> {
@@ -72,14 +129,20 @@ export class StreamTask {
     // A user open() or finish() that never settles must not keep a cancelled job alive.
     for (let i = this.operators.length - 1; i >= 0; i--) await abortable(this.operators[i]!.open(), signal);
     signal.throwIfAborted();
+    const early = this.early!;
+    this.early = null;
+    for (const run of early) run();
     if (this.bufferTimeout > 0 && this.writers.length > 0) {
       this.flusher = setInterval(() => {
         for (const w of this.writers) w.flushAll();
       }, this.bufferTimeout);
     }
     try {
-      if (this.reader !== null) await this.readSource(this.reader, signal);
-      else await this.readInput(this.gate!, signal);
+      if (this.reader !== null) {
+        await this.readSource(this.reader, signal);
+        // End of bounded input: event time ends (this fires every event-time window and timer downstream).
+        this.operators[0]!.processWatermark(MAX_WATERMARK);
+      } else await this.readInput(this.gate!, signal);
       for (const op of this.operators) await abortable(Promise.resolve(op.finish()), signal);
       for (const w of this.writers) {
         this.metrics.startWait(Waiting.BackPressured);
@@ -87,9 +150,16 @@ export class StreamTask {
         this.metrics.endWait();
       }
     } finally {
+      this.stopTimers();
       this.metrics.finish();
       clearInterval(this.flusher);
     }
+  }
+
+  // Pending processing-time timers do not fire once the input ended (as Flink: they are dropped, not fired).
+  private stopTimers(): void {
+    this.ended = true;
+    for (const t of [...this.timers]) t.cancel();
   }
 
   private get outputAvailable(): boolean {
@@ -134,7 +204,7 @@ export class StreamTask {
         throw head.failure(error, undefined, false);
       }
       if (result.done === true) return;
-      head.processElement(result.value);
+      head.processElement(result.value, NO_TIMESTAMP);
       if (hasSinks && this.sinkPending) await this.waitForSinks(signal);
       if ((++n & 127) === 0) {
         await taskYield();
@@ -156,8 +226,17 @@ export class StreamTask {
       }
       const channel = gate.lastChannel!;
       if (!isBuffer(item)) {
-        gate.channelEnded(channel);
-        if (--this.openPerInput[channel.inputIndex]! === 0) head.endInput(channel.inputIndex);
+        const valve = this.valves[channel.inputIndex]!;
+        if (item.kind === 'watermark') valve.inputWatermark(channel.indexInInput, item.timestamp);
+        else if (item.kind === 'watermarkStatus') valve.inputStatus(channel.indexInInput, item.idle);
+        else {
+          gate.channelEnded(channel);
+          valve.channelEnded(channel.indexInInput);
+          if (--this.openPerInput[channel.inputIndex]! === 0) head.endInput(channel.inputIndex);
+        }
+        // A watermark may have fired windows or timers: their output first.
+        if (this.sinkPending) await this.waitForSinks(signal);
+        if (!this.outputAvailable) await this.waitForOutput(signal);
         continue;
       }
       try {
@@ -174,6 +253,7 @@ export class StreamTask {
     const reader = channel.deserializer;
     if (reader === null) throw head.failure(new Error(`channel ${channel.name} received data before its record type was known`), undefined, false);
     const second = channel.inputIndex === 1;
+    const stamps = channel.timestamps;
     reader.setNextBuffer(segment, 0, size);
     for (;;) {
       let record: unknown;
@@ -185,8 +265,9 @@ export class StreamTask {
       }
       this.metrics.numRecordsIn++;
       head.numRecordsIn++;
-      if (second) head.processElement2(record);
-      else head.processElement(record);
+      const timestamp = stamps === null ? NO_TIMESTAMP : stamps.timestamp;
+      if (second) head.processElement2(record, timestamp);
+      else head.processElement(record, timestamp);
       if (this.sinkPending) await this.waitForSinks(signal);
       if (!this.outputAvailable) await this.waitForOutput(signal);
     }
@@ -194,6 +275,7 @@ export class StreamTask {
 
   /** Closes the operators (every one, collecting errors) and returns the writers' buffers. */
   async close(): Promise<unknown[]> {
+    this.stopTimers();
     const errors: unknown[] = [];
     for (const op of this.operators) {
       try {
@@ -239,6 +321,8 @@ export class StreamTask {
         subtask: op.info.subtask,
         numRecordsIn: op.numRecordsIn,
         numRecordsOut: op.numRecordsOut,
+        currentInputWatermark: op.currentWatermark,
+        numLateRecordsDropped: op.numLateRecordsDropped,
       })),
     };
   }

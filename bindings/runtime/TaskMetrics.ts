@@ -21,6 +21,10 @@ export interface OperatorMetrics {
   subtask: number;
   numRecordsIn: number;
   numRecordsOut: number;
+  /** The operator's event time: the minimum watermark of its inputs (−Infinity before the first). */
+  currentInputWatermark: number;
+  /** Records that arrived too late for their window (window operators; 0 elsewhere). */
+  numLateRecordsDropped: number;
 }
 
 /** One task (an operator chain's parallel instance) at one moment. */

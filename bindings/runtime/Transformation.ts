@@ -39,6 +39,8 @@ export class Transformation {
   parallelism: number | undefined;
   type: TypeInformation<any> | undefined;
   chaining: ChainingStrategy = 'ALWAYS';
+  /** The operator gives records timestamps (an assigner, a window): its output, and what follows, carries them. */
+  assignsTimestamps = false;
   /** Set for operators that only one instance may run (a sink writing to one stream). */
   singleInstance: string | undefined;
   readonly inputs: StreamEdge[];

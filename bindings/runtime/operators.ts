@@ -15,13 +15,14 @@ import type { OutputTag } from '../datastream/OutputTag.js';
 import { KeyIdentity } from './keys.js';
 import { isThenable } from './scheduling.js';
 import { StreamOperator, type OperatorInfo } from './StreamOperator.js';
+import { NO_TIMESTAMP } from './time.js';
 
 type Fn = (...args: any[]) => any;
 
 /** The head of a source task: passes what the source reads on. */
 export class SourceOperator<T> extends StreamOperator<T, T> {
-  processElement(value: T): void {
-    this.emit(value);
+  processElement(value: T, timestamp: number): void {
+    this.emit(value, timestamp);
   }
 }
 
@@ -31,14 +32,14 @@ export class MapOperator<I, O> extends StreamOperator<I, O> {
     super(info);
     this.fn = this.userFunction(fn, 'map', 'map');
   }
-  processElement(value: I): void {
+  processElement(value: I, timestamp: number): void {
     let result: O;
     try {
       result = this.fn(value);
     } catch (error) {
       throw this.failure(error, value);
     }
-    this.emit(result);
+    this.emit(result, timestamp);
   }
 }
 
@@ -48,25 +49,27 @@ export class FilterOperator<T> extends StreamOperator<T, T> {
     super(info);
     this.fn = this.userFunction(fn, 'filter', 'filter');
   }
-  processElement(value: T): void {
+  processElement(value: T, timestamp: number): void {
     let keep: boolean;
     try {
       keep = this.fn(value);
     } catch (error) {
       throw this.failure(error, value);
     }
-    if (keep) this.emit(value);
+    if (keep) this.emit(value, timestamp);
   }
 }
 
 export class FlatMapOperator<I, O> extends StreamOperator<I, O> {
   private readonly fn: Fn;
-  private readonly collector: Collector<O> = { collect: (record: O) => this.emit(record) };
+  private timestamp = NO_TIMESTAMP;
+  private readonly collector: Collector<O> = { collect: (record: O) => this.emit(record, this.timestamp) };
   constructor(info: OperatorInfo, fn: unknown) {
     super(info);
     this.fn = this.userFunction(fn, 'flatMap', 'flatMap');
   }
-  processElement(value: I): void {
+  processElement(value: I, timestamp: number): void {
+    this.timestamp = timestamp;
     try {
       this.fn(value, this.collector);
     } catch (error) {
@@ -78,7 +81,8 @@ export class FlatMapOperator<I, O> extends StreamOperator<I, O> {
 /** ProcessFunction, and KeyedProcessFunction when given a key selector. */
 export class ProcessOperator<I, O> extends StreamOperator<I, O> {
   private readonly fn: Fn;
-  private readonly collector: Collector<O> = { collect: (record: O) => this.emit(record) };
+  timestamp = NO_TIMESTAMP;
+  private readonly collector: Collector<O> = { collect: (record: O) => this.emit(record, this.timestamp) };
   private readonly keySelector: Fn | undefined;
   private currentKey: unknown;
   private readonly context: KeyedProcessContext<unknown>;
@@ -87,13 +91,14 @@ export class ProcessOperator<I, O> extends StreamOperator<I, O> {
     super(info);
     this.fn = this.userFunction(fn, 'processElement', 'process');
     this.keySelector = keySelector;
-    this.context = sideOutputContext(this, () => {
+    this.context = processContext(this, () => {
       if (this.keySelector === undefined) throw new ConfigurationError(`${info.name}: getCurrentKey() needs a keyed stream (keyBy before process)`);
       return this.currentKey;
     });
   }
 
-  processElement(value: I): void {
+  processElement(value: I, timestamp: number): void {
+    this.timestamp = timestamp;
     try {
       if (this.keySelector !== undefined) this.currentKey = this.keySelector(value);
       this.fn(value, this.context, this.collector);
@@ -103,12 +108,18 @@ export class ProcessOperator<I, O> extends StreamOperator<I, O> {
   }
 }
 
-function sideOutputContext(op: StreamOperator, key: () => unknown): KeyedProcessContext<unknown> {
+/** The `ctx` of process functions: side outputs with the element's timestamp, its timestamp, time. */
+function processContext(op: StreamOperator & { timestamp: number }, key: () => unknown): KeyedProcessContext<unknown> {
+  const timerService = {
+    currentProcessingTime: () => op.time.now(),
+    currentWatermark: () => op.currentWatermark,
+  };
   return {
     output<X>(tag: OutputTag<X>, value: X): void {
-      op.sideOutputs.get(tag.id)?.collect(value);
+      op.sideOutputs.get(tag.id)?.collect(value, op.timestamp);
     },
-    timestamp: () => null,
+    timestamp: () => (op.timestamp === NO_TIMESTAMP ? null : op.timestamp),
+    timerService: () => timerService,
     getCurrentKey: key,
   };
 }
@@ -131,7 +142,7 @@ export class GroupedReduceOperator<T> extends StreamOperator<T, T> {
     this.checkFirst = checkFirst;
   }
 
-  processElement(value: T): void {
+  processElement(value: T, timestamp: number): void {
     let result: T;
     try {
       const id = this.identity.of(this.keySelector(value));
@@ -146,7 +157,7 @@ export class GroupedReduceOperator<T> extends StreamOperator<T, T> {
     } catch (error) {
       throw this.failure(error, value);
     }
-    this.emit(result);
+    this.emit(result, timestamp);
   }
 }
 
@@ -155,11 +166,13 @@ export class CoOperator<O> extends StreamOperator<unknown, O> {
   private readonly first: Fn;
   private readonly second: Fn;
   private readonly arity: 1 | 2 | 3;
-  private readonly collector: Collector<O> = { collect: (record: O) => this.emit(record) };
+  timestamp = NO_TIMESTAMP;
+  private readonly collector: Collector<O> = { collect: (record: O) => this.emit(record, this.timestamp) };
   private readonly context: ProcessContext;
 
   constructor(info: OperatorInfo, fn: unknown, kind: 'map' | 'flatMap' | 'processElement') {
     super(info);
+    this.numInputs = 2;
     const what = `${kind === 'processElement' ? 'process' : kind} on connected streams (${info.name})`;
     if (fn === null || typeof fn !== 'object') {
       throw new ConfigurationError(`${what}: expected an object with ${kind}1() and ${kind}2() methods, got ${fn === null ? 'null' : typeof fn}`);
@@ -172,16 +185,18 @@ export class CoOperator<O> extends StreamOperator<unknown, O> {
     this.first = a.call;
     this.second = (...args: unknown[]) => m2.apply(self, args);
     this.arity = kind === 'map' ? 1 : kind === 'flatMap' ? 2 : 3;
-    this.context = sideOutputContext(this, () => {
+    this.context = processContext(this, () => {
       throw new ConfigurationError(`${info.name}: getCurrentKey() needs keyed connected streams`);
     });
   }
 
-  processElement(value: unknown): void {
+  processElement(value: unknown, timestamp: number): void {
+    this.timestamp = timestamp;
     this.call(this.first, value);
   }
 
-  override processElement2(value: unknown): void {
+  override processElement2(value: unknown, timestamp: number): void {
+    this.timestamp = timestamp;
     this.call(this.second, value);
   }
 
@@ -189,7 +204,7 @@ export class CoOperator<O> extends StreamOperator<unknown, O> {
     try {
       if (this.arity === 1) {
         const r = fn(value);
-        this.emit(r);
+        this.emit(r, this.timestamp);
       } else if (this.arity === 2) fn(value, this.collector);
       else fn(value, this.context, this.collector);
     } catch (error) {
@@ -208,6 +223,7 @@ export class SinkOperator<T> extends StreamOperator<T, never> {
   private readonly sink: { finish?: () => unknown; open?: unknown; close?: unknown };
   private readonly backlog: T[] = [];
   private readonly context: SinkContext;
+  private timestamp = NO_TIMESTAMP;
 
   constructor(info: OperatorInfo, sink: unknown) {
     super(info);
@@ -215,10 +231,15 @@ export class SinkOperator<T> extends StreamOperator<T, never> {
     this.invoke = bound.call;
     this.sink = (bound.instance ?? {}) as typeof this.sink;
     this.lifecycle(bound.instance);
-    this.context = { subtask: info.subtask };
+    this.context = {
+      subtask: info.subtask,
+      timestamp: () => (this.timestamp === NO_TIMESTAMP ? null : this.timestamp),
+      currentWatermark: () => this.currentWatermark,
+    };
   }
 
-  processElement(value: T): void {
+  processElement(value: T, timestamp: number): void {
+    this.timestamp = timestamp;
     if (this.pending !== null) {
       this.backlog.push(value);
       return;
