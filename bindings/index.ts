@@ -100,3 +100,25 @@ export {
   type WatermarkGeneratorContext,
   type TimestampAssigner,
 } from './eventtime/WatermarkStrategy.js';
+export { Trigger, TriggerResult, type TriggerContext, type OnMergeContext, type MergingStateDescriptor } from './windowing/Trigger.js';
+export {
+  EventTimeTrigger,
+  ProcessingTimeTrigger,
+  CountTrigger,
+  PurgingTrigger,
+  ContinuousEventTimeTrigger,
+  ContinuousProcessingTimeTrigger,
+  NeverTrigger,
+} from './windowing/triggers.js';
+export { CountEvictor, TimeEvictor, DeltaEvictor, type Evictor, type EvictorContext, type TimestampedValue, type DeltaFunction } from './windowing/Evictor.js';
+export {
+  ProcessWindowFunction,
+  ProcessAllWindowFunction,
+  type ProcessWindowContext,
+  type ProcessAllWindowContext,
+  type KeyedStateStore,
+  type ProcessWindowFunctionLike,
+  type ProcessAllWindowFunctionLike,
+  type WindowFunction,
+  type AllWindowFunction,
+} from './windowing/functions.js';
