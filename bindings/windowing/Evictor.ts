@@ -72,11 +72,11 @@ function removeWhere<T>(elements: T[], evict: (element: T) => boolean): void {
 abstract class OnePointEvictor<T, W> implements Evictor<T, W> {
   constructor(protected readonly doEvictAfter: boolean) {}
 
-  evictBefore(elements: TimestampedValue<T>[], size: number): void {
+  evictBefore(elements: TimestampedValue<T>[], size: number, _window: W, _ctx: EvictorContext): void {
     if (!this.doEvictAfter) this.evict(elements, size);
   }
 
-  evictAfter(elements: TimestampedValue<T>[], size: number): void {
+  evictAfter(elements: TimestampedValue<T>[], size: number, _window: W, _ctx: EvictorContext): void {
     if (this.doEvictAfter) this.evict(elements, size);
   }
 

@@ -70,12 +70,12 @@ export class EventTimeTrigger extends Trigger<unknown, TimeWindow> {
     return TriggerResult.CONTINUE;
   }
 
-  onEventTime(time: number, window: TimeWindow): TriggerResult {
+  onEventTime(time: number, window: TimeWindow, _ctx: TriggerContext): TriggerResult {
     // Other timers (the operator's cleanup timer at maxTimestamp + lateness) land here too.
     return time === window.maxTimestamp() ? TriggerResult.FIRE : TriggerResult.CONTINUE;
   }
 
-  onProcessingTime(): TriggerResult {
+  onProcessingTime(_time: number, _window: TimeWindow, _ctx: TriggerContext): TriggerResult {
     return TriggerResult.CONTINUE;
   }
 
@@ -120,11 +120,11 @@ export class ProcessingTimeTrigger extends Trigger<unknown, TimeWindow> {
     return TriggerResult.CONTINUE;
   }
 
-  onEventTime(): TriggerResult {
+  onEventTime(_time: number, _window: TimeWindow, _ctx: TriggerContext): TriggerResult {
     return TriggerResult.CONTINUE;
   }
 
-  onProcessingTime(): TriggerResult {
+  onProcessingTime(_time: number, _window: TimeWindow, _ctx: TriggerContext): TriggerResult {
     return TriggerResult.FIRE;
   }
 
@@ -183,11 +183,11 @@ export class CountTrigger<W = unknown> extends Trigger<unknown, W> {
     return TriggerResult.FIRE;
   }
 
-  onEventTime(): TriggerResult {
+  onEventTime(_time: number, _window: W, _ctx: TriggerContext): TriggerResult {
     return TriggerResult.CONTINUE;
   }
 
-  onProcessingTime(): TriggerResult {
+  onProcessingTime(_time: number, _window: W, _ctx: TriggerContext): TriggerResult {
     return TriggerResult.CONTINUE;
   }
 
@@ -332,7 +332,7 @@ export class ContinuousEventTimeTrigger<W extends Bounded = TimeWindow> extends 
     return TriggerResult.FIRE;
   }
 
-  onProcessingTime(): TriggerResult {
+  onProcessingTime(_time: number, _window: W, _ctx: TriggerContext): TriggerResult {
     return TriggerResult.CONTINUE;
   }
 
@@ -398,7 +398,7 @@ export class ContinuousProcessingTimeTrigger<W extends Bounded = TimeWindow> ext
     return TriggerResult.CONTINUE;
   }
 
-  onEventTime(): TriggerResult {
+  onEventTime(_time: number, _window: W, _ctx: TriggerContext): TriggerResult {
     return TriggerResult.CONTINUE;
   }
 
@@ -452,21 +452,21 @@ export class NeverTrigger extends Trigger<unknown, GlobalWindow> {
     return new NeverTrigger();
   }
 
-  onElement(): TriggerResult {
+  onElement(_element: unknown, _timestamp: number, _window: GlobalWindow, _ctx: TriggerContext): TriggerResult {
     return TriggerResult.CONTINUE;
   }
 
-  onEventTime(): TriggerResult {
+  onEventTime(_time: number, _window: GlobalWindow, _ctx: TriggerContext): TriggerResult {
     return TriggerResult.CONTINUE;
   }
 
-  onProcessingTime(): TriggerResult {
+  onProcessingTime(_time: number, _window: GlobalWindow, _ctx: TriggerContext): TriggerResult {
     return TriggerResult.CONTINUE;
   }
 
-  override onMerge(): void {}
+  override onMerge(_window: GlobalWindow, _ctx: OnMergeContext): void {}
 
-  clear(): void {}
+  clear(_window: GlobalWindow, _ctx: TriggerContext): void {}
 
   override toString(): string {
     return 'NeverTrigger()';
