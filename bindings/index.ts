@@ -102,3 +102,25 @@ export {
   type TimestampAssigner,
 } from './eventtime/WatermarkStrategy.js';
 export { ManualProcessingTimeService, SystemProcessingTimeService, type ProcessingTimeService, type ScheduledTimer } from './eventtime/ProcessingTimeService.js';
+export { Trigger, TriggerResult, type TriggerContext, type OnMergeContext, type MergingStateDescriptor } from './windowing/Trigger.js';
+export {
+  EventTimeTrigger,
+  ProcessingTimeTrigger,
+  CountTrigger,
+  PurgingTrigger,
+  ContinuousEventTimeTrigger,
+  ContinuousProcessingTimeTrigger,
+  NeverTrigger,
+} from './windowing/triggers.js';
+export { CountEvictor, TimeEvictor, DeltaEvictor, type Evictor, type EvictorContext, type TimestampedValue, type DeltaFunction } from './windowing/Evictor.js';
+export {
+  ProcessWindowFunction,
+  ProcessAllWindowFunction,
+  type ProcessWindowContext,
+  type ProcessAllWindowContext,
+  type KeyedStateStore,
+  type ProcessWindowFunctionLike,
+  type ProcessAllWindowFunctionLike,
+  type WindowFunction,
+  type AllWindowFunction,
+} from './windowing/functions.js';
