@@ -124,3 +124,22 @@ export {
   type WindowFunction,
   type AllWindowFunction,
 } from './windowing/functions.js';
+export type { State, ValueState, ListState, MapState, ReducingState, AggregatingState, AggregateFunction, InternalKvState } from './state/State.js';
+export {
+  StateDescriptor,
+  ValueStateDescriptor,
+  ListStateDescriptor,
+  MapStateDescriptor,
+  ReducingStateDescriptor,
+  AggregatingStateDescriptor,
+  type StateKind,
+} from './state/StateDescriptor.js';
+export { StateTtlConfig, StateTtlConfigBuilder, UpdateType, StateVisibility } from './state/StateTtlConfig.js';
+export {
+  KeyedStateBackend,
+  type KeyedStateBackendOptions,
+  type PartitionedState,
+  type SerializedStateEntry,
+} from './state/KeyedStateBackend.js';
+export { InternalTimerService, type OnTimer } from './state/InternalTimerService.js';
+export { VoidNamespace, VoidNamespaceType, TimeWindowNamespaceType, GlobalWindowNamespaceType } from './state/StateNamespaces.js';

@@ -39,6 +39,28 @@ export interface CoreExports {
   radixSortU64(keys: number, tmp: number, counts: number, n: number): void;
   radixSortIndex(count: number, tmpTable: number): number;
   sortTies(count: number): void;
+  stInit(ctl: number, pageSize: number, table: number, spare: number): void;
+  stAddHeapPage(ctl: number, page: number): void;
+  stGrowIndex(ctl: number, newLog2: number): void;
+  stGet(ctl: number, comp: number, compLen: number): number;
+  stPut(ctl: number, comp: number, compLen: number, keyGroup: number, kind: number, src: number, len: number): number;
+  stRemove(ctl: number, comp: number, compLen: number): number;
+  stListHead(ctl: number, comp: number, compLen: number, keyGroup: number): number;
+  stListAdd(ctl: number, comp: number, compLen: number, keyGroup: number, src: number, len: number, forceNew: number): number;
+  stListAppend(ctl: number, head: number, src: number, len: number, forceNew: number): number;
+  stListTruncate(ctl: number, head: number, last: number, used: number): void;
+  stListDropPrefix(ctl: number, head: number, upTo: number): void;
+  stListSplice(target: number, source: number): void;
+  stMapPut(ctl: number, comp: number, prefixLen: number, compLen: number, keyGroup: number, src: number, len: number): number;
+  stMapRemove(ctl: number, comp: number, prefixLen: number, compLen: number): number;
+  stNext(ctl: number, slot: number, keyGroup: number): number;
+  stHeapInit(heap: number, pageSize: number): void;
+  stHeapAddPage(heap: number, page: number): void;
+  stTimerAdd(ctl: number, heap: number, comp: number, compLen: number, keyGroup: number, time: number): number;
+  stTimerDelete(ctl: number, heap: number, comp: number, compLen: number): number;
+  stTimerPeek(heap: number): number;
+  stTimerCount(heap: number): number;
+  stTimerPop(ctl: number, heap: number, out: number): number;
 }
 
 let compiled: WebAssembly.Module | undefined;
