@@ -23,6 +23,12 @@
  * ```
  */
 import { WatermarkStrategy } from '../eventtime/WatermarkStrategy.js';
+import { AllWindowedStream, WindowedStream } from './WindowedStream.js';
+import { GlobalWindows, type WindowAssigner } from '../windowing/WindowAssigner.js';
+import type { GlobalWindow, TimeWindow } from '../windowing/TimeWindow.js';
+import { CountTrigger, PurgingTrigger } from '../windowing/triggers.js';
+import { CountEvictor } from '../windowing/Evictor.js';
+import { Types } from '../types/Types.js';
 import { TimestampsAndWatermarksOperator } from '../runtime/TimestampsAndWatermarksOperator.js';
 import { ConfigurationError } from '../errors.js';
 import type { TypeInformation } from '../types/TypeInformation.js';
@@ -126,6 +132,16 @@ export class DataStream<T> {
     const stream = this.transform(name, (info) => new TimestampsAndWatermarksOperator<T>(info, strategy), this.getType());
     stream.node.assignsTimestamps = true;
     return stream as SingleOutputStreamOperator<T>;
+  }
+
+  /** Cuts the whole stream into windows, in one instance (Flink's `windowAll`). */
+  windowAll<W extends TimeWindow | GlobalWindow>(assigner: WindowAssigner<T, W>): AllWindowedStream<T, W> {
+    return new AllWindowedStream<T, W>(this, assigner, () => 0, Types.INT as TypeInformation<number>, true);
+  }
+
+  /** Count windows over the whole stream, in one instance. */
+  countWindowAll(size: number, slide?: number): AllWindowedStream<T, GlobalWindow> {
+    return countWindowOf(this.windowAll(GlobalWindows.create<T>()), size, slide);
   }
 
   /** Partitions by key: records with equal keys go to the same parallel instance (by Flink's key groups). */
@@ -459,6 +475,23 @@ export class KeyedStream<T, K> extends DataStream<T> {
     return this.aggregate('maxBy', field, first);
   }
 
+  /**
+   * Cuts each key's records into windows (Flink's `window`): then choose a
+   * trigger, evictor, lateness, and a window function.
+   */
+  window<W extends TimeWindow | GlobalWindow>(assigner: WindowAssigner<T, W>): WindowedStream<T, K, W> {
+    return new WindowedStream<T, K, W>(this, assigner, this.keySelector, this.keyType, false);
+  }
+
+  /**
+   * Count windows per key: of `size` elements, every `slide` elements if
+   * given (Flink's GlobalWindows with a count trigger, and a count evictor
+   * when sliding).
+   */
+  countWindow(size: number, slide?: number): WindowedStream<T, K, GlobalWindow> {
+    return countWindowOf(this.window(GlobalWindows.create<T>()), size, slide);
+  }
+
   /** A KeyedProcessFunction: like process, with `ctx.getCurrentKey()`. */
   override process<R>(fn: KeyedProcessFunctionLike<K, T, R>, type?: TypeInformation<R>): SingleOutputStreamOperator<R> {
     return this.transform('Keyed Process', (info) => new ProcessOperator(info, fn, this.keySelector), type);
@@ -468,6 +501,13 @@ export class KeyedStream<T, K> extends DataStream<T> {
     const { reduce, check } = aggregation(kind, field, first, this.commonType());
     return this.transform('Keyed Aggregation', (info) => new GroupedReduceOperator(info, reduce, this.keySelector, this.keyType, check), this.getType());
   }
+}
+
+function countWindowOf<S extends { trigger(t: any): S; evictor(e: any): S }>(stream: S, size: number, slide: number | undefined): S {
+  if (!Number.isSafeInteger(size) || size < 1) throw new ConfigurationError(`countWindow: the size must be a whole number ≥ 1, got ${String(size)}`);
+  if (slide === undefined) return stream.trigger(PurgingTrigger.of(CountTrigger.of(size)));
+  if (!Number.isSafeInteger(slide) || slide < 1) throw new ConfigurationError(`countWindow: the slide must be a whole number ≥ 1, got ${String(slide)}`);
+  return stream.evictor(CountEvictor.of(size)).trigger(CountTrigger.of(slide));
 }
 
 /** Two streams joined for a two-input operator: `map1`/`map2`, `flatMap1`/`flatMap2`, `processElement1`/`processElement2`. */

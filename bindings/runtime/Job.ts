@@ -175,7 +175,7 @@ export class Job {
       for (let i = 0; i < p; i++) {
         const ops = new Map<Transformation, StreamOperator>();
         for (const n of chain) {
-          const info: OperatorInfo = { name: n.name, uid: n.uid, subtask: i, parallelism: p, maxParallelism, jobName };
+          const info: OperatorInfo = { name: n.name, uid: n.uid, subtask: i, parallelism: p, maxParallelism, jobName, budget: this.options.budget };
           ops.set(n, n.source !== undefined ? new SourceOperator(info) : n.createOperator(info));
         }
         const writers: RecordWriter[] = [];

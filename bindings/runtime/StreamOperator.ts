@@ -12,6 +12,7 @@ import type { RuntimeContext } from '../datastream/functions.js';
 import { AbstractRichFunction, bindUserFunction } from '../datastream/functions.js';
 import type { Accumulator } from '../datastream/accumulators.js';
 import { ConfigurationError } from '../errors.js';
+import type { MemoryBudget } from '../core/MemoryBudget.js';
 import type { ScheduledTimer } from '../eventtime/ProcessingTimeService.js';
 import { NO_WATERMARK } from './time.js';
 import { ACTIVE, IDLE, watermarkEvent, type ChannelEvent } from './ChannelEvent.js';
@@ -45,6 +46,8 @@ export interface OperatorInfo {
   readonly parallelism: number;
   readonly maxParallelism: number;
   readonly jobName: string;
+  /** The job's memory budget (keyed state takes managed memory from it). */
+  readonly budget: MemoryBudget;
 }
 
 export const DISCARD: Output<unknown> = { collect: () => undefined, emitWatermark: () => undefined, emitWatermarkStatus: () => undefined };

@@ -30,6 +30,10 @@ export abstract class WindowAssigner<T, W> {
   abstract assignWindows(element: T, timestamp: number | null, context: WindowAssignerContext): W[];
   /** True if the windows are in event time (they fire on watermarks). */
   abstract isEventTime(): boolean;
+  /** @internal What kind of windows it makes: TimeWindows, or the one GlobalWindow. */
+  get windowKind(): 'time' | 'global' {
+    return 'time';
+  }
 }
 
 /** An assigner whose windows merge (session windows). */
@@ -205,6 +209,9 @@ export const ProcessingTimeSessionWindows = {
 };
 
 class Global<T> extends WindowAssigner<T, GlobalWindow> {
+  override get windowKind(): 'global' {
+    return 'global';
+  }
   assignWindows(): GlobalWindow[] {
     return [GlobalWindow.get()];
   }

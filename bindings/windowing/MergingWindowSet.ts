@@ -1,0 +1,101 @@
+/**
+ * MergingWindowSet: for one key of a merging (session) assigner, the windows
+ * in flight and, for each, the window its state is kept under (Flink's).
+ * When windows merge, the merge result keeps the state window of one of the
+ * merged windows, so only the others' contents move (one mergeNamespaces).
+ * The mapping is kept in keyed state (as [start, end, stateStart, stateEnd]
+ * quadruples) and read and written around each element and timer.
+ * @internal
+ */
+import { TimeWindow } from './TimeWindow.js';
+import type { MergingWindowAssigner } from './WindowAssigner.js';
+
+type MergeFunction = (result: TimeWindow, merged: TimeWindow[], stateResult: TimeWindow, mergedStates: TimeWindow[]) => void;
+
+const id = (w: TimeWindow) => `${w.start}:${w.end}`;
+
+export class MergingWindowSet {
+  private mapping = new Map<string, { window: TimeWindow; state: TimeWindow }>();
+  private dirty = false;
+
+  constructor(
+    private readonly assigner: MergingWindowAssigner<unknown>,
+    private readonly store: { value(): number[] | null; update(v: number[]): void; clear(): void },
+  ) {}
+
+  /** Reads the current key's mapping. */
+  load(): void {
+    this.mapping.clear();
+    this.dirty = false;
+    const flat = this.store.value();
+    if (flat === null) return;
+    for (let i = 0; i < flat.length; i += 4) {
+      const window = new TimeWindow(flat[i]!, flat[i + 1]!);
+      this.mapping.set(id(window), { window, state: new TimeWindow(flat[i + 2]!, flat[i + 3]!) });
+    }
+  }
+
+  /** Writes the current key's mapping back if it changed. */
+  persist(): void {
+    if (!this.dirty) return;
+    this.dirty = false;
+    if (this.mapping.size === 0) {
+      this.store.clear();
+      return;
+    }
+    const flat: number[] = [];
+    for (const { window, state } of this.mapping.values()) flat.push(window.start, window.end, state.start, state.end);
+    this.store.update(flat);
+  }
+
+  /** The window whose state holds `window`'s contents, if `window` is in the set. */
+  getStateWindow(window: TimeWindow): TimeWindow | undefined {
+    return this.mapping.get(id(window))?.state;
+  }
+
+  /** Removes a window (it was cleaned up or is late). */
+  retireWindow(window: TimeWindow): void {
+    if (this.mapping.delete(id(window))) this.dirty = true;
+  }
+
+  /**
+   * Adds `newWindow`, merging it with the windows it overlaps or touches;
+   * `merge` is told about each merge (not about a new window that merged
+   * with nothing). Returns the window `newWindow` ended up in.
+   */
+  addWindow(newWindow: TimeWindow, merge: MergeFunction): TimeWindow {
+    const windows = [...[...this.mapping.values()].map((e) => e.window), newWindow];
+    const results: Array<{ result: TimeWindow; merged: TimeWindow[] }> = [];
+    this.assigner.mergeWindows(windows, (merged, result) => results.push({ result, merged: [...merged] }));
+    let resultWindow = newWindow;
+    let mergedNew = false;
+    for (const { result, merged } of results) {
+      const at = merged.findIndex((w) => w.equals(newWindow));
+      if (at >= 0) {
+        merged.splice(at, 1);
+        mergedNew = true;
+        resultWindow = result;
+      }
+      if (merged.length === 0) continue;
+      // The result keeps the state window of one of the windows that existed.
+      const stateResult = this.mapping.get(id(merged[0]!))!.state;
+      const mergedStates: TimeWindow[] = [];
+      for (const w of merged) {
+        const e = this.mapping.get(id(w));
+        if (e !== undefined) {
+          this.mapping.delete(id(w));
+          if (!e.state.equals(stateResult)) mergedStates.push(e.state);
+        }
+      }
+      this.mapping.set(id(result), { window: result, state: stateResult });
+      this.dirty = true;
+      // A window that only absorbed the new window keeps its bounds: nothing to merge.
+      if (!(merged.length === 1 && merged[0]!.equals(result))) merge(result, merged, stateResult, mergedStates);
+    }
+    if (!mergedNew) {
+      this.mapping.set(id(newWindow), { window: newWindow, state: newWindow });
+      this.dirty = true;
+    }
+    return resultWindow;
+  }
+}
