@@ -73,7 +73,9 @@ export abstract class AbstractKeyedState<K, N, V> implements InternalKvState<N> 
   abstract clear(): void;
 
   protected get table(): StateTable {
-    return this.backend.table!;
+    const t = this.backend.table;
+    if (t === undefined) throw new WeirError(`Operator "${this.backend.operatorName}": state "${this.name}" used after its backend was disposed`);
+    return t;
   }
 
   /** Writes `[tag][key][namespace]` into the key page; returns its length. Throws "No key set…" without a key. */
