@@ -107,6 +107,8 @@ export class KeyedStateBackend<K> {
   readonly input = new DataInputDeserializer();
   /** @internal The current key's group. */
   currentKeyGroup = 0;
+  /** @internal Counts state accesses and key changes (see AbstractKeyedState's in-place writes). */
+  generation = 0;
   private readonly budget: MemoryBudget;
   private readonly keySerializer: TypeSerializer<K>;
   private keyOut: DataOutputSerializer | undefined;
@@ -164,6 +166,7 @@ export class KeyedStateBackend<K> {
     const t = this.ensureTable();
     const out = this.keyOut!;
     this.hasKey = false;
+    this.generation++;
     out.clear();
     try {
       this.keySerializer.serialize(key, out);
@@ -206,13 +209,14 @@ export class KeyedStateBackend<K> {
     }
     const t = this.table!;
     const bytes = this.memory.bytes;
+    this.generation++;
     bytes[t.comp] = tag;
     if (ns.length > 0) bytes.set(ns, t.comp + 1 + this.keyLength);
     return 1 + this.keyLength + ns.length;
   }
 
-  /** @internal The bytes of a namespace. */
-  serializeNamespace<N>(serializer: TypeSerializer<N>, namespace: N, state: string): Uint8Array {
+  /** @internal The bytes of a namespace: `current` if they are equal to it, else a new array. */
+  serializeNamespace<N>(serializer: TypeSerializer<N>, namespace: N, state: string, current?: Uint8Array): Uint8Array {
     const out = this.nsOut;
     out.clear();
     try {
@@ -223,6 +227,14 @@ export class KeyedStateBackend<K> {
     }
     if (out.position > KEY_ROOM - 16) {
       throw new ConfigurationError(`Operator "${this.operatorName}": state "${state}": a namespace of ${out.position} bytes is too large (at most ${KEY_ROOM - 16})`);
+    }
+    const n = out.position;
+    if (current !== undefined && current.length === n) {
+      const bytes = out.bytes;
+      const base = out.base;
+      let i = 0;
+      while (i < n && bytes[base + i] === current[i]) i++;
+      if (i === n) return current;
     }
     return out.toUint8Array();
   }
