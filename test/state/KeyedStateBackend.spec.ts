@@ -333,6 +333,67 @@ describe('KeyedStateBackend', () => {
     });
   });
 
+  describe('interleaved states', () => {
+    it('keeps several value, reducing and list states over keys and namespaces apart (in-place writes never hit another entry)', () => {
+      const op = fc.record({
+        s: fc.nat(3),
+        k: fc.nat(3),
+        w: fc.nat(1),
+        read: fc.boolean(),
+        v: fc.integer({ min: -1000, max: 1000 }),
+        big: fc.boolean(),
+      });
+      const windows = [new TimeWindow(0, 10), new TimeWindow(10, 20)];
+      fc.assert(
+        fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
+          withBudget(small, (b) => {
+            const backend = backendOf(b, Types.INT);
+            const v1 = backend.getPartitionedState(new ValueStateDescriptor('v1', Types.STRING), TimeWindowNamespaceType);
+            const v2 = backend.getPartitionedState(new ValueStateDescriptor('v2', Types.STRING), TimeWindowNamespaceType);
+            const r = backend.getPartitionedState(new ReducingStateDescriptor<number>('r', (a, c) => a + c, Types.DOUBLE), TimeWindowNamespaceType);
+            const l = backend.getPartitionedState(new ListStateDescriptor('l', Types.INT), TimeWindowNamespaceType);
+            const ref = new Map<string, unknown>();
+            for (const o of ops) {
+              backend.setCurrentKey(o.k);
+              const id = `${o.s}/${o.k}/${o.w}`;
+              const text = (o.big ? 'long value ' : '') + String(o.v);
+              switch (o.s) {
+                case 0:
+                case 1: {
+                  const st = o.s === 0 ? v1 : v2;
+                  st.setCurrentNamespace(windows[o.w]!);
+                  if (o.read) expect(st.value()).to.equal(ref.get(id) ?? null);
+                  else {
+                    st.update(text);
+                    ref.set(id, text);
+                  }
+                  break;
+                }
+                case 2:
+                  r.setCurrentNamespace(windows[o.w]!);
+                  if (o.read) expect(r.get()).to.equal(ref.get(id) ?? null);
+                  else {
+                    r.add(o.v);
+                    ref.set(id, ((ref.get(id) as number | undefined) ?? 0) + o.v);
+                  }
+                  break;
+                default:
+                  l.setCurrentNamespace(windows[o.w]!);
+                  if (o.read) expect(l.get()).to.deep.equal(ref.get(id) ?? []);
+                  else {
+                    l.add(o.v);
+                    ref.set(id, [...((ref.get(id) as number[] | undefined) ?? []), o.v]);
+                  }
+              }
+            }
+            backend.dispose();
+          });
+        }),
+        { numRuns: 60 },
+      );
+    });
+  });
+
   describe('descriptors, keys and errors', () => {
     it('gives the same state object for the same name, and refuses the name for another kind', () => {
       const backend = backendOf(budget(small), Types.STRING);
@@ -396,6 +457,7 @@ describe('KeyedStateBackend', () => {
         expect(entries.length).to.equal(n);
         expect(entries.every((e) => e.keyGroup === kg)).to.equal(true);
         for (const e of entries.filter((x) => x.kind === 'list')) expect(e.value.length).to.equal(8);
+        for (const e of entries) expect(['v', 'l']).to.include(e.state);
       }
       backend.dispose();
     });
