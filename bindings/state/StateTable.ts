@@ -23,7 +23,7 @@
  * @module
  * @internal
  */
-import { MemoryBudgetError, WeirError } from '../errors.js';
+import { ConfigurationError, MemoryBudgetError, WeirError } from '../errors.js';
 import type { LinearMemory } from '../core/LinearMemory.js';
 import type { MemoryBudget } from '../core/MemoryBudget.js';
 import type { MemorySegment } from '../core/MemorySegment.js';
@@ -54,6 +54,8 @@ const C_RESULT_LEN = 36;
 const C_USED = 40;
 /** Control block and free-list heads (129 classes), rounded up. */
 const CONTROL_BYTES = 592;
+/** The meta page must hold the control block and two page tables. */
+const MIN_PAGE_SIZE = 1024;
 
 /** Who is asking, for error messages. */
 export interface StateOwner {
@@ -87,6 +89,11 @@ export class StateTable {
     this.owner = owner;
     this.memory = budget.memory;
     this.pageSize = budget.memoryManager.pageSize;
+    if (this.pageSize < MIN_PAGE_SIZE) {
+      throw new ConfigurationError(
+        `Operator "${owner.operatorName}": keyed state needs memory segments of at least ${formatBytes(MIN_PAGE_SIZE)}, got ${formatBytes(this.pageSize)}; raise memory: { segmentSize: … }`,
+      );
+    }
     this.slotShift = Math.log2(this.pageSize / 4);
     this.maxIndexPages = Math.floor((this.pageSize - CONTROL_BYTES) / 8);
     const [meta, keyPage, valuePage, index] = this.allocate(4, 'keyed state (its first pages)');

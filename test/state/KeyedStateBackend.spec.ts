@@ -548,6 +548,12 @@ describe('KeyedStateBackend', () => {
       backend.dispose();
     });
 
+    it('refuses segments too small for its tables', () => {
+      const backend = backendOf(budget({ network: '64kb', managed: '64kb', segmentSize: 512 }), Types.INT, 'tiny');
+      expect(() => backend.setCurrentKey(1)).to.throw(ConfigurationError, /"tiny".*segmentSize/);
+      backend.dispose();
+    });
+
     it('returns every page on dispose, and refuses use afterwards', () => {
       const b = budget(small);
       const backend = backendOf(b, Types.INT);
