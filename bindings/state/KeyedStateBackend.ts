@@ -16,6 +16,18 @@
  * any) after it and makes one wasm call. Values are deserialized on every read
  * (a new object each time) and serialized on every write.
  *
+ * Limits: an entry — key, namespace and value (a list element, a map entry)
+ * — must fit in one memory segment; a key in a segment less 65 bytes; a
+ * namespace in 48 bytes; at most 127 states and timer queues (two per timer
+ * service) per backend; the index holds at most (segmentSize / 4)² slots, 3/4
+ * of them used (48k entries with 1 KiB segments, 50M with 32 KiB). Freed
+ * entries are reused by entries of their size class; pages go back to the
+ * memory manager only on dispose (index pages when the index grows, timer
+ * pages when the queue shrinks).
+ *
+ * The key type must be the one the keyBy partitioner hashes with (for
+ * numbers without a declared key type, `Types.DOUBLE`), or key groups differ.
+ *
  * Invariants: the current key's bytes stay in the key page from
  * `setCurrentKey` until the next; a failed access (no memory, a value its
  * serializer refuses) changes nothing; {@link dispose} returns every page.
@@ -328,7 +340,14 @@ export class KeyedStateBackend<K> {
    */
   createTimerService<N>(name: string, namespaceType: TypeInformation<N>): InternalTimerService<K, N> {
     const existing = this.timerServices.get(name);
-    if (existing !== undefined) return existing as InternalTimerService<K, N>;
+    if (existing !== undefined) {
+      if (existing.namespaceType !== namespaceType && !existing.namespaceType.equals(namespaceType)) {
+        throw new ConfigurationError(
+          `Operator "${this.operatorName}": timer service "${name}" has namespaces of ${existing.namespaceType.toString()}, not ${namespaceType.toString()}`,
+        );
+      }
+      return existing as InternalTimerService<K, N>;
+    }
     if (this.disposed) throw new WeirError(`${this.name}: createTimerService("${name}") after dispose`);
     const t = this.ensureTable();
     const eventTag = this.newTag(`timer service "${name}"`, `timer service "${name}"`);
