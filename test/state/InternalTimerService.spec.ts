@@ -134,7 +134,7 @@ describe('InternalTimerService', () => {
       del: fc.boolean(),
     });
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 400 }), fc.array(fc.integer({ min: -60, max: 60 }), { maxLength: 5 }), (ops, marks) => {
+      fc.property(fc.array(op, { maxLength: 400, size: 'max' }), fc.array(fc.integer({ min: -60, max: 60 }), { maxLength: 5 }), (ops, marks) => {
         withBudget(small, (b) => {
           const backend = setup(b, Types.INT);
           const timers = backend.createTimerService('t', TimeWindowNamespaceType);

@@ -55,7 +55,7 @@ describe('KeyedStateBackend', () => {
           fc.record({ t: fc.constant('clear' as const), k: kc.arb }),
         );
         fc.assert(
-          fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
+          fc.property(fc.array(op, { maxLength: 200, size: 'max' }), (ops) => {
             withBudget(small, (b) => {
               const backend = backendOf(b, kc.type);
               const state = backend.getState(new ValueStateDescriptor('v', Types.OBJECT({ n: Types.INT, s: Types.STRING })));
@@ -83,6 +83,49 @@ describe('KeyedStateBackend', () => {
         );
       });
     }
+
+    it('follows a Map through 60k random updates, reads and clears while its index grows (1 KiB segments)', () => {
+      const backend = backendOf(budget({ network: '64kb', managed: '8mb', segmentSize: '1kb' }), Types.INT);
+      const s = backend.getState(new ValueStateDescriptor('v', Types.STRING));
+      const m = backend.getMapState(new MapStateDescriptor('m', Types.INT, Types.INT));
+      const ref = new Map<number, string>();
+      const mref = new Map<number, Map<number, number>>();
+      let x = 12345;
+      const next = (n: number) => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 8) % n;
+      for (let i = 0; i < 60_000; i++) {
+        const k = next(4000);
+        backend.setCurrentKey(k);
+        const r = next(10);
+        if (r < 4) {
+          const v = 'v'.repeat(next(40)) + k;
+          s.update(v);
+          ref.set(k, v);
+        } else if (r < 6) {
+          s.clear();
+          ref.delete(k);
+        } else if (r < 8) {
+          expect(s.value()).to.equal(ref.get(k) ?? null);
+        } else {
+          const uk = next(20);
+          const mm = mref.get(k) ?? new Map<number, number>();
+          mref.set(k, mm);
+          if (r === 8) {
+            m.put(uk, i);
+            mm.set(uk, i);
+          } else {
+            m.remove(uk);
+            mm.delete(uk);
+          }
+        }
+      }
+      for (let k = 0; k < 4000; k++) {
+        backend.setCurrentKey(k);
+        expect(s.value()).to.equal(ref.get(k) ?? null);
+        const mm = mref.get(k) ?? new Map<number, number>();
+        expect(new Map(m.entries())).to.deep.equal(mm);
+      }
+      backend.dispose();
+    });
 
     it('returns a new object per read, and the default value when empty', () => {
       const backend = backendOf(budget(small), Types.STRING);
@@ -127,7 +170,7 @@ describe('KeyedStateBackend', () => {
         fc.record({ t: fc.constant('merge' as const), k: fc.integer({ min: 0, max: 5 }), w: fc.nat(2), from: fc.array(fc.nat(2), { maxLength: 3 }) }),
       );
       fc.assert(
-        fc.property(fc.array(op, { maxLength: 150 }), (ops) => {
+        fc.property(fc.array(op, { maxLength: 150, size: 'max' }), (ops) => {
           withBudget(small, (b) => {
             const backend = backendOf(b, Types.INT);
             const state = backend.getPartitionedState(new ListStateDescriptor('contents', Types.STRING), TimeWindowNamespaceType);
@@ -225,7 +268,7 @@ describe('KeyedStateBackend', () => {
       );
       const windows = [new TimeWindow(0, 5), new TimeWindow(5, 10)];
       fc.assert(
-        fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
+        fc.property(fc.array(op, { maxLength: 200, size: 'max' }), (ops) => {
           withBudget(small, (b) => {
             const backend = backendOf(b, Types.DOUBLE);
             const state = backend.getPartitionedState(new MapStateDescriptor('m', Types.STRING, Types.INT), TimeWindowNamespaceType);
@@ -345,7 +388,7 @@ describe('KeyedStateBackend', () => {
       });
       const windows = [new TimeWindow(0, 10), new TimeWindow(10, 20)];
       fc.assert(
-        fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
+        fc.property(fc.array(op, { maxLength: 300, size: 'max' }), (ops) => {
           withBudget(small, (b) => {
             const backend = backendOf(b, Types.INT);
             const v1 = backend.getPartitionedState(new ValueStateDescriptor('v1', Types.STRING), TimeWindowNamespaceType);
