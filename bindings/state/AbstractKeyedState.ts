@@ -197,7 +197,7 @@ export abstract class AbstractKeyedState<K, N, V> implements InternalKvState<N> 
   protected removeEntry(tag = this.tag): void {
     const t = this.table;
     const compLen = this.composite(tag);
-    t.memory.core.stRemove(t.ctl, t.comp, compLen);
+    if (t.memory.core.stRemove(t.ctl, t.comp, compLen) !== 0) t.shrinkIfEmpty();
   }
 
   /** Runs `fn` with the namespace bytes set to `bytes`, then restores the current namespace. */

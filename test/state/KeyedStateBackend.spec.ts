@@ -548,6 +548,32 @@ describe('KeyedStateBackend', () => {
       backend.dispose();
     });
 
+    it('returns its pages but a few when all state is cleared (a peak of windows that fired)', () => {
+      const backend = backendOf(budget(small), Types.INT);
+      const l = backend.getPartitionedState(new ListStateDescriptor('contents', Types.STRING), TimeWindowNamespaceType);
+      const m = backend.getMapState(new MapStateDescriptor('m', Types.INT, Types.INT));
+      const w = new TimeWindow(0, 10);
+      for (let k = 0; k < 3000; k++) {
+        backend.setCurrentKey(k);
+        l.setCurrentNamespace(w);
+        l.addAll([`a${k}`, `b${k}`]);
+        m.put(k, k);
+      }
+      const minimal = 6; // meta, key, value, one index and one heap page
+      expect(backend.pagesHeld).to.be.above(50);
+      for (let k = 0; k < 3000; k++) {
+        backend.setCurrentKey(k);
+        l.clear();
+        m.remove(k);
+      }
+      expect(backend.numEntries).to.equal(0);
+      expect(backend.pagesHeld).to.be.at.most(minimal);
+      backend.setCurrentKey(1);
+      l.add('again');
+      expect(l.get()).to.deep.equal(['again']);
+      backend.dispose();
+    });
+
     it('reports an exhausted budget naming the operator and the state, and stays usable for reads', () => {
       const b = budget({ network: '64kb', managed: '256kb', segmentSize: '4kb' });
       const backend = backendOf(b, Types.INT, 'window-op');
