@@ -21,9 +21,10 @@
  * namespace in 48 bytes; at most 127 states and timer queues (two per timer
  * service) per backend; the index holds at most (segmentSize / 4)² slots, 3/4
  * of them used (48k entries with 1 KiB segments, 50M with 32 KiB). Freed
- * entries are reused by entries of their size class; pages go back to the
- * memory manager only on dispose (index pages when the index grows, timer
- * pages when the queue shrinks).
+ * entries are reused by entries of their size class; heap and index pages go
+ * back to the memory manager when the table is empty again (all but one of
+ * each) and on dispose, old index pages when the index grows, timer pages when
+ * the queue shrinks. The index never shrinks while it holds entries.
  *
  * The key type must be the one the keyBy partitioner hashes with (for
  * numbers without a declared key type, `Types.DOUBLE`), or key groups differ.
