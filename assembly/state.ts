@@ -37,8 +37,8 @@
 // Heap of chunks: size classes of 4-byte steps up to 256 bytes, then four
 // classes per power of two up to the page size (at most 25% waste). A free
 // chunk goes on its class's free list and is reused by that class only;
-// nothing is coalesced, and pages return to the memory manager only when the
-// backend is disposed. A chunk never spans pages, so an entry (or a list
+// nothing is coalesced; the TypeScript side returns pages only when the
+// table is empty (stInit starts it afresh) or disposed. A chunk never spans pages, so an entry (or a list
 // block) must fit in one page.
 //
 // Every mutating function first checks that it has all the memory it needs

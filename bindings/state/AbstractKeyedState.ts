@@ -42,6 +42,14 @@ export abstract class AbstractKeyedState<K, N, V> implements InternalKvState<N> 
   protected readonly ttl: number;
   protected readonly refreshOnRead: boolean;
   protected readonly neverReturnExpired: boolean;
+  /**
+   * Where this state last read or wrote a value-kind entry, and the backend's
+   * access generation then: while no other access happened since, a value of
+   * the same length is written over it in place, without a wasm call.
+   */
+  private lastAt = 0;
+  private lastLength = 0;
+  private lastGeneration = -1;
 
   constructor(backend: KeyedStateBackend<K>, descriptor: StateDescriptor<any>, namespaceType: TypeInformation<N>, tag: number) {
     this.backend = backend;
@@ -61,7 +69,9 @@ export abstract class AbstractKeyedState<K, N, V> implements InternalKvState<N> 
   /** Scopes later calls to `namespace` (for the current key). */
   setCurrentNamespace(namespace: N): void {
     if (namespace === this.currentNamespace) return;
-    this.nsBytes = this.serializeNamespace(namespace);
+    this.backend.generation++;
+    // Windows come as new objects per record, mostly equal to the last: keep the bytes then.
+    this.nsBytes = this.backend.serializeNamespace(this.nsSerializer, namespace, this.name, this.nsBytes);
     this.currentNamespace = namespace;
   }
 
@@ -73,7 +83,9 @@ export abstract class AbstractKeyedState<K, N, V> implements InternalKvState<N> 
   abstract clear(): void;
 
   protected get table(): StateTable {
-    return this.backend.table!;
+    const t = this.backend.table;
+    if (t === undefined) throw new WeirError(`Operator "${this.backend.operatorName}": state "${this.name}" used after its backend was disposed`);
+    return t;
   }
 
   /** Writes `[tag][key][namespace]` into the key page; returns its length. Throws "No key set…" without a key. */
@@ -134,9 +146,10 @@ export abstract class AbstractKeyedState<K, N, V> implements InternalKvState<N> 
     const core = t.memory.core;
     for (;;) {
       const r = core.stPut(t.ctl, t.comp, compLen, this.backend.currentKeyGroup, KIND_VALUE, t.value, length);
-      if (!isCode(r)) return;
+      if (!isCode(r)) break;
       t.handle(r, this.name);
     }
+    this.remember(t.resultAddress, length);
   }
 
   /** The current (key, namespace)'s value, or null; an expired value is removed (see the header). */
@@ -147,10 +160,12 @@ export abstract class AbstractKeyedState<K, N, V> implements InternalKvState<N> 
     if (core.stGet(t.ctl, t.comp, compLen) === 0) return null;
     let at = t.resultAddress;
     let n = t.resultLength;
+    this.remember(at, n);
     if (this.ttl > 0) {
       const view = t.memory.view;
       if (this.isExpired(view.getFloat64(at, true))) {
         if (this.neverReturnExpired) {
+          this.lastGeneration = -1;
           core.stRemove(t.ctl, t.comp, compLen);
           return null;
         }
@@ -163,26 +178,38 @@ export abstract class AbstractKeyedState<K, N, V> implements InternalKvState<N> 
 
   /** Sets the current (key, namespace)'s value. */
   protected writeEntry(value: V): void {
-    const compLen = this.composite();
     const n = this.serializeValue(value);
-    this.store(compLen, n);
+    if (this.lastGeneration === this.backend.generation && n === this.lastLength) {
+      const t = this.table;
+      t.memory.bytes.copyWithin(this.lastAt, t.value, t.value + n);
+      return;
+    }
+    this.store(this.composite(), n);
+  }
+
+  private remember(at: number, length: number): void {
+    this.lastAt = at;
+    this.lastLength = length;
+    this.lastGeneration = this.backend.generation;
   }
 
   /** Removes the entry of the current (key, namespace) (and what hangs off it). */
   protected removeEntry(tag = this.tag): void {
     const t = this.table;
     const compLen = this.composite(tag);
-    t.memory.core.stRemove(t.ctl, t.comp, compLen);
+    if (t.memory.core.stRemove(t.ctl, t.comp, compLen) !== 0) t.shrinkIfEmpty();
   }
 
   /** Runs `fn` with the namespace bytes set to `bytes`, then restores the current namespace. */
   protected withNamespace<R>(bytes: Uint8Array, fn: () => R): R {
     const saved = this.nsBytes;
     this.nsBytes = bytes;
+    this.backend.generation++;
     try {
       return fn();
     } finally {
       this.nsBytes = saved;
+      this.backend.generation++;
     }
   }
 }

@@ -186,7 +186,7 @@ export class InternalTimerService<K, N> {
     const compLen = this.composite(heap, namespace, time);
     if (heap.control === undefined) return;
     const t = this.table;
-    t.memory.core.stTimerDelete(t.ctl, heap.control.address, t.comp, compLen);
+    if (t.memory.core.stTimerDelete(t.ctl, heap.control.address, t.comp, compLen) !== 0) t.shrinkIfEmpty();
   }
 
   private fire(heap: TimerHeap, time: number, onTimer: OnTimer<K, N>): void {
@@ -207,6 +207,7 @@ export class InternalTimerService<K, N> {
       onTimer(key, namespace, timerTime);
     }
     this.shrink(heap);
+    t.shrinkIfEmpty();
   }
 
   /** Returns heap pages beyond what the queue needs, keeping one spare. */

@@ -16,6 +16,19 @@
  * any) after it and makes one wasm call. Values are deserialized on every read
  * (a new object each time) and serialized on every write.
  *
+ * Limits: an entry — key, namespace and value (a list element, a map entry)
+ * — must fit in one memory segment; a key in a segment less 65 bytes; a
+ * namespace in 48 bytes; at most 127 states and timer queues (two per timer
+ * service) per backend; the index holds at most (segmentSize / 4)² slots, 3/4
+ * of them used (48k entries with 1 KiB segments, 50M with 32 KiB). Freed
+ * entries are reused by entries of their size class; heap and index pages go
+ * back to the memory manager when the table is empty again (all but one of
+ * each) and on dispose, old index pages when the index grows, timer pages when
+ * the queue shrinks. The index never shrinks while it holds entries.
+ *
+ * The key type must be the one the keyBy partitioner hashes with (for
+ * numbers without a declared key type, `Types.DOUBLE`), or key groups differ.
+ *
  * Invariants: the current key's bytes stay in the key page from
  * `setCurrentKey` until the next; a failed access (no memory, a value its
  * serializer refuses) changes nothing; {@link dispose} returns every page.
@@ -107,6 +120,8 @@ export class KeyedStateBackend<K> {
   readonly input = new DataInputDeserializer();
   /** @internal The current key's group. */
   currentKeyGroup = 0;
+  /** @internal Counts state accesses and key changes (see AbstractKeyedState's in-place writes). */
+  generation = 0;
   private readonly budget: MemoryBudget;
   private readonly keySerializer: TypeSerializer<K>;
   private keyOut: DataOutputSerializer | undefined;
@@ -164,6 +179,7 @@ export class KeyedStateBackend<K> {
     const t = this.ensureTable();
     const out = this.keyOut!;
     this.hasKey = false;
+    this.generation++;
     out.clear();
     try {
       this.keySerializer.serialize(key, out);
@@ -206,13 +222,14 @@ export class KeyedStateBackend<K> {
     }
     const t = this.table!;
     const bytes = this.memory.bytes;
+    this.generation++;
     bytes[t.comp] = tag;
     if (ns.length > 0) bytes.set(ns, t.comp + 1 + this.keyLength);
     return 1 + this.keyLength + ns.length;
   }
 
-  /** @internal The bytes of a namespace. */
-  serializeNamespace<N>(serializer: TypeSerializer<N>, namespace: N, state: string): Uint8Array {
+  /** @internal The bytes of a namespace: `current` if they are equal to it, else a new array. */
+  serializeNamespace<N>(serializer: TypeSerializer<N>, namespace: N, state: string, current?: Uint8Array): Uint8Array {
     const out = this.nsOut;
     out.clear();
     try {
@@ -223,6 +240,14 @@ export class KeyedStateBackend<K> {
     }
     if (out.position > KEY_ROOM - 16) {
       throw new ConfigurationError(`Operator "${this.operatorName}": state "${state}": a namespace of ${out.position} bytes is too large (at most ${KEY_ROOM - 16})`);
+    }
+    const n = out.position;
+    if (current !== undefined && current.length === n) {
+      const bytes = out.bytes;
+      const base = out.base;
+      let i = 0;
+      while (i < n && bytes[base + i] === current[i]) i++;
+      if (i === n) return current;
     }
     return out.toUint8Array();
   }
@@ -316,7 +341,14 @@ export class KeyedStateBackend<K> {
    */
   createTimerService<N>(name: string, namespaceType: TypeInformation<N>): InternalTimerService<K, N> {
     const existing = this.timerServices.get(name);
-    if (existing !== undefined) return existing as InternalTimerService<K, N>;
+    if (existing !== undefined) {
+      if (existing.namespaceType !== namespaceType && !existing.namespaceType.equals(namespaceType)) {
+        throw new ConfigurationError(
+          `Operator "${this.operatorName}": timer service "${name}" has namespaces of ${existing.namespaceType.toString()}, not ${namespaceType.toString()}`,
+        );
+      }
+      return existing as InternalTimerService<K, N>;
+    }
     if (this.disposed) throw new WeirError(`${this.name}: createTimerService("${name}") after dispose`);
     const t = this.ensureTable();
     const eventTag = this.newTag(`timer service "${name}"`, `timer service "${name}"`);

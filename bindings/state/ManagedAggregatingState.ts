@@ -19,7 +19,9 @@ export class ManagedAggregatingState<K, N, IN, ACC, OUT> extends MergingValueSta
     return acc === null ? null : this.fn.getResult(acc);
   }
 
+  /** Adds `value` to the accumulator; `null` (or undefined) clears it, as in Flink. */
   add(value: IN): void {
+    if (value === null || value === undefined) return this.clear();
     const f = this.fn;
     const acc = this.readEntry() ?? f.createAccumulator();
     this.writeEntry(f.add(value, acc));

@@ -108,7 +108,7 @@ export class ManagedMapState<K, N, UK, UV> extends AbstractKeyedState<K, N, UV> 
   remove(userKey: UK): void {
     const t = this.table;
     const compLen = this.entryComposite(userKey);
-    t.memory.core.stMapRemove(t.ctl, t.comp, this.prefixLen, compLen);
+    if (t.memory.core.stMapRemove(t.ctl, t.comp, this.prefixLen, compLen) !== 0) t.shrinkIfEmpty();
   }
 
   clear(): void {

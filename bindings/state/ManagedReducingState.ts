@@ -15,8 +15,9 @@ export class ManagedReducingState<K, N, T> extends MergingValueState<K, N, T> im
     return this.readEntry();
   }
 
+  /** Reduces `value` into the state; `null` (or undefined) clears it, as in Flink. */
   add(value: T): void {
-    this.noNull(value, 'the added value');
+    if (value === null || value === undefined) return this.clear();
     const current = this.readEntry();
     this.writeEntry(current === null ? value : this.combine(current, value));
   }

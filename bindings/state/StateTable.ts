@@ -14,7 +14,8 @@
  * - index pages (`2^k` slots of 4 bytes), replaced by twice as many when the
  *   index would pass 3/4 full; the old ones go back to the memory manager;
  * - heap pages holding the entries, taken one at a time as the chunk
- *   allocator runs out and kept until {@link dispose};
+ *   allocator runs out and kept until the table is empty again
+ *   ({@link shrinkIfEmpty}) or disposed;
  * - per timer heap, a control page and node pages (see InternalTimerService).
  *
  * Invariants: wasm never changes anything when it asks for memory (a NEED_*
@@ -23,7 +24,7 @@
  * @module
  * @internal
  */
-import { MemoryBudgetError, WeirError } from '../errors.js';
+import { ConfigurationError, MemoryBudgetError, WeirError } from '../errors.js';
 import type { LinearMemory } from '../core/LinearMemory.js';
 import type { MemoryBudget } from '../core/MemoryBudget.js';
 import type { MemorySegment } from '../core/MemorySegment.js';
@@ -54,6 +55,8 @@ const C_RESULT_LEN = 36;
 const C_USED = 40;
 /** Control block and free-list heads (129 classes), rounded up. */
 const CONTROL_BYTES = 592;
+/** The meta page must hold the control block and two page tables. */
+const MIN_PAGE_SIZE = 1024;
 
 /** Who is asking, for error messages. */
 export interface StateOwner {
@@ -79,7 +82,7 @@ export class StateTable {
   private readonly metaTables: [number, number];
   /** The page holding the index's page table when it outgrew the meta page. */
   private tablePage: MemorySegment | undefined;
-  private heapPages = 0;
+  private heapPages: MemorySegment[] = [];
   private disposed = false;
 
   constructor(budget: MemoryBudget, owner: StateOwner) {
@@ -87,6 +90,11 @@ export class StateTable {
     this.owner = owner;
     this.memory = budget.memory;
     this.pageSize = budget.memoryManager.pageSize;
+    if (this.pageSize < MIN_PAGE_SIZE) {
+      throw new ConfigurationError(
+        `Operator "${owner.operatorName}": keyed state needs memory segments of at least ${formatBytes(MIN_PAGE_SIZE)}, got ${formatBytes(this.pageSize)}; raise memory: { segmentSize: … }`,
+      );
+    }
     this.slotShift = Math.log2(this.pageSize / 4);
     this.maxIndexPages = Math.floor((this.pageSize - CONTROL_BYTES) / 8);
     const [meta, keyPage, valuePage, index] = this.allocate(4, 'keyed state (its first pages)');
@@ -135,7 +143,7 @@ export class StateTable {
       case NEED_PAGE: {
         const [page] = this.allocate(1, `keyed state "${state}"`);
         this.memory.core.stAddHeapPage(this.ctl, page!.address);
-        this.heapPages++;
+        this.heapPages.push(page!);
         return;
       }
       case NEED_INDEX:
@@ -184,6 +192,27 @@ export class StateTable {
     this.memory.core.stGrowIndex(this.ctl, log2);
     this.budget.memoryManager.release(this, oldTablePage === undefined ? this.indexPages : [...this.indexPages, oldTablePage]);
     this.indexPages = fresh;
+  }
+
+  /**
+   * When the table holds nothing (every entry removed), returns all but one
+   * heap page and one index page to the memory manager, so that a peak of
+   * state (windows that all fired) does not hold its memory for good. Cheap
+   * to call after removals: it reads one number unless the table is empty.
+   */
+  shrinkIfEmpty(): void {
+    if (this.chunkBytes !== 0 || (this.heapPages.length <= 1 && this.indexPages.length === 1) || this.disposed) return;
+    const keepHeap = this.heapPages[0];
+    const keepIndex = this.indexPages[0]!;
+    const spare = [...this.heapPages.slice(1), ...this.indexPages.slice(1)];
+    if (this.tablePage !== undefined) spare.push(this.tablePage);
+    this.tablePage = undefined;
+    this.memory.view.setUint32(this.metaTables[0], keepIndex.address, true);
+    this.memory.core.stInit(this.ctl, this.pageSize, this.metaTables[0], this.metaTables[1]);
+    if (keepHeap !== undefined) this.memory.core.stAddHeapPage(this.ctl, keepHeap.address);
+    this.heapPages = keepHeap === undefined ? [] : [keepHeap];
+    this.indexPages = [keepIndex];
+    this.budget.memoryManager.release(this, spare);
   }
 
   /** Takes `count` pages for `what`; an exhausted budget is reported naming the operator. */

@@ -31,9 +31,6 @@ import { Types } from '../types/Types.js';
 import type { GlobalWindow, TimeWindow } from './TimeWindow.js';
 import { Trigger, TriggerResult, type OnMergeContext, type TriggerContext } from './Trigger.js';
 
-/** A window with a last timestamp: TimeWindow and GlobalWindow. */
-type Bounded = { maxTimestamp(): number };
-
 function positiveMillis(value: number, what: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
     throw new ConfigurationError(`${what} must be a whole number of milliseconds greater than 0, got ${String(value)}`);
@@ -275,7 +272,7 @@ const earliest = (a: number, b: number): number => Math.min(a, b);
  * timestamp so that the last period of a window fires on time (Flink's fix
  * FLINK-20443), stored and registered as a timer.
  */
-function scheduleNextFire(from: number, interval: number, window: Bounded, fireTime: { add(value: number): void }, register: (time: number) => void): void {
+function scheduleNextFire(from: number, interval: number, window: { maxTimestamp(): number }, fireTime: { add(value: number): void }, register: (time: number) => void): void {
   const next = Math.min(from + interval, window.maxTimestamp());
   fireTime.add(next);
   register(next);
@@ -296,7 +293,7 @@ function scheduleNextFire(from: number, interval: number, window: Bounded, fireT
  * keyed.window(TumblingEventTimeWindows.of(Time.hours(1))).trigger(ContinuousEventTimeTrigger.of(Time.minutes(5)));
  * ```
  */
-export class ContinuousEventTimeTrigger<W extends Bounded = TimeWindow> extends Trigger<unknown, W> {
+export class ContinuousEventTimeTrigger<W extends { maxTimestamp(): number } = TimeWindow> extends Trigger<unknown, W> {
   private readonly stateDesc = new ReducingStateDescriptor<number>('fire-time', earliest, Types.LONG);
 
   private constructor(private readonly interval: number) {
@@ -304,7 +301,7 @@ export class ContinuousEventTimeTrigger<W extends Bounded = TimeWindow> extends 
   }
 
   /** A trigger that fires every `interval` (> 0) ms of event time. */
-  static of<W extends Bounded = TimeWindow>(interval: number): ContinuousEventTimeTrigger<W> {
+  static of<W extends { maxTimestamp(): number } = TimeWindow>(interval: number): ContinuousEventTimeTrigger<W> {
     return new ContinuousEventTimeTrigger<W>(positiveMillis(interval, 'ContinuousEventTimeTrigger.of: interval'));
   }
 
@@ -373,7 +370,7 @@ export class ContinuousEventTimeTrigger<W extends Bounded = TimeWindow> extends 
  * keyed.window(GlobalWindows.create()).trigger(ContinuousProcessingTimeTrigger.of(Time.seconds(1)));
  * ```
  */
-export class ContinuousProcessingTimeTrigger<W extends Bounded = TimeWindow> extends Trigger<unknown, W> {
+export class ContinuousProcessingTimeTrigger<W extends { maxTimestamp(): number } = TimeWindow> extends Trigger<unknown, W> {
   private readonly stateDesc = new ReducingStateDescriptor<number>('fire-time', earliest, Types.LONG);
 
   private constructor(private readonly interval: number) {
@@ -381,7 +378,7 @@ export class ContinuousProcessingTimeTrigger<W extends Bounded = TimeWindow> ext
   }
 
   /** A trigger that fires every `interval` (> 0) ms of processing time. */
-  static of<W extends Bounded = TimeWindow>(interval: number): ContinuousProcessingTimeTrigger<W> {
+  static of<W extends { maxTimestamp(): number } = TimeWindow>(interval: number): ContinuousProcessingTimeTrigger<W> {
     return new ContinuousProcessingTimeTrigger<W>(positiveMillis(interval, 'ContinuousProcessingTimeTrigger.of: interval'));
   }
 

@@ -120,6 +120,13 @@ describe('reference window model', () => {
       expect(out.results).to.deep.equal([r('a', 0, 15, [1, 2]), r('a', 0, 15, [1, 2, 3])]);
     });
 
+    it('an element late on its own joins a live session it touches (only the merged window’s lateness counts)', () => {
+      const out = referenceWindows([el('a', 1, 10), wm(22), el('a', 2, 1), END], sessions(10, 5));
+      // [10,20) fired at 19, cleanup at 24; [1,11) alone would be late (10 + 5 <= 22) but merges into [1,20)
+      expect(out.results).to.deep.equal([r('a', 10, 20, [1]), r('a', 1, 20, [1, 2])]);
+      expect(out.late).to.deep.equal([]);
+    });
+
     it('a late element whose own session is late and touches nothing live is dropped; cleaned-up sessions do not merge', () => {
       const out = referenceWindows([el('a', 1, 0), wm(100), el('a', 2, 5), el('a', 3, 95), END], sessions(10, 5));
       // [0,10) cleaned up at 14; [5,15) late; [95,105) ends after 100 - 5
