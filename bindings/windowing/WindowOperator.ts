@@ -90,7 +90,7 @@ export class WindowContext implements ProcessWindowContext<Window> {
     return this.op.currentWatermark;
   }
   windowState(): KeyedStateStore {
-    return this.op.state.store(() => this.window);
+    return this.op.state.store(() => this.window, this.op.windowNamespace());
   }
   globalState(): KeyedStateStore {
     return this.op.state.store(undefined);
