@@ -136,7 +136,8 @@ export class DataStream<T> {
 
   /** Cuts the whole stream into windows, in one instance (Flink's `windowAll`). */
   windowAll<W extends TimeWindow | GlobalWindow>(assigner: WindowAssigner<T, W>): AllWindowedStream<T, W> {
-    return new AllWindowedStream<T, W>(this, assigner, () => 0, Types.INT as TypeInformation<number>, true);
+    // As Flink: one constant key, so that the window keeps its contents in keyed state like any other.
+    return new AllWindowedStream<T, W>(this.keyBy(() => 0, Types.INT as TypeInformation<number>), assigner, true);
   }
 
   /** Count windows over the whole stream, in one instance. */
@@ -480,7 +481,7 @@ export class KeyedStream<T, K> extends DataStream<T> {
    * trigger, evictor, lateness, and a window function.
    */
   window<W extends TimeWindow | GlobalWindow>(assigner: WindowAssigner<T, W>): WindowedStream<T, K, W> {
-    return new WindowedStream<T, K, W>(this, assigner, this.keySelector, this.keyType, false);
+    return new WindowedStream<T, K, W>(this, assigner, false);
   }
 
   /**
@@ -494,7 +495,7 @@ export class KeyedStream<T, K> extends DataStream<T> {
 
   /** A KeyedProcessFunction: like process, with `ctx.getCurrentKey()`. */
   override process<R>(fn: KeyedProcessFunctionLike<K, T, R>, type?: TypeInformation<R>): SingleOutputStreamOperator<R> {
-    return this.transform('Keyed Process', (info) => new ProcessOperator(info, fn, this.keySelector), type);
+    return this.transform('Keyed Process', (info) => new ProcessOperator(info, fn), type);
   }
 
   private aggregate(kind: AggregationKind, field: FieldExpression, first = true): SingleOutputStreamOperator<T> {

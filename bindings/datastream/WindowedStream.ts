@@ -114,15 +114,13 @@ function checkAssigner(assigner: unknown, what: string): void {
  * The common half of {@link WindowedStream} and {@link AllWindowedStream}:
  * settings, and the operator they build.
  */
-abstract class WindowedBase<T, K, W extends Window> {
+abstract class WindowedBase<T, W extends Window> {
   protected readonly settings: WindowSettings<T, W>;
 
   /** @internal */
   constructor(
     protected readonly input: DataStream<T>,
     assigner: WindowAssigner<T, W>,
-    protected readonly keySelector: (value: T) => K,
-    protected readonly keyType: TypeInformation<K> | undefined,
     protected readonly all: boolean,
   ) {
     checkAssigner(assigner, all ? 'windowAll' : 'window');
@@ -210,8 +208,6 @@ abstract class WindowedBase<T, K, W extends Window> {
     const trigger = s.trigger ?? s.defaultTrigger();
     const assigner = s.assigner;
     const { evictor, allowedLateness, lateDataTag } = s;
-    const keySelector = this.keySelector;
-    const keyType = this.keyType;
     const elementType = this.input.getType();
     const stream = this.input.transform(
       `Window(${assigner.toString()}, ${trigger.toString()}${evictor === undefined ? '' : `, ${evictor.toString()}`}, ${name})`,
@@ -231,8 +227,6 @@ abstract class WindowedBase<T, K, W extends Window> {
           lateDataTag,
           contents: store,
           fn,
-          keySelector,
-          keyType,
         });
       },
       type,
@@ -267,7 +261,7 @@ function singleContents(descriptor: ReducingStateDescriptor<any> | AggregatingSt
 }
 
 /** A keyed stream cut into windows (Flink's WindowedStream). */
-export class WindowedStream<T, K, W extends Window> extends WindowedBase<T, K, W> {
+export class WindowedStream<T, K, W extends Window> extends WindowedBase<T, W> {
   /** Per window, `fn(a, b)` as elements arrive; emits the result (or hands it to `windowFunction`). */
   reduce(fn: ReduceFunction<T>): SingleOutputStreamOperator<T>;
   reduce<R>(fn: ReduceFunction<T>, windowFunction: ProcessWindowFunctionLike<T, R, K, W>, type?: TypeInformation<R>): SingleOutputStreamOperator<R>;
@@ -317,7 +311,7 @@ export class WindowedStream<T, K, W extends Window> extends WindowedBase<T, K, W
 }
 
 /** A whole stream cut into windows, in one instance (Flink's AllWindowedStream). */
-export class AllWindowedStream<T, W extends Window> extends WindowedBase<T, number, W> {
+export class AllWindowedStream<T, W extends Window> extends WindowedBase<T, W> {
   reduce(fn: ReduceFunction<T>): SingleOutputStreamOperator<T>;
   reduce<R>(fn: ReduceFunction<T>, windowFunction: ProcessAllWindowFunctionLike<T, R, W>, type?: TypeInformation<R>): SingleOutputStreamOperator<R>;
   reduce(fn: ReduceFunction<T>, windowFunction?: unknown, type?: TypeInformation<any>): SingleOutputStreamOperator<any> {

@@ -10,6 +10,8 @@
 import { ConfigurationError } from '../errors.js';
 import type { OutputTag } from './OutputTag.js';
 import type { Accumulator } from './accumulators.js';
+import type { AggregatingState, ListState, MapState, ReducingState, ValueState } from '../state/State.js';
+import type { AggregatingStateDescriptor, ListStateDescriptor, MapStateDescriptor, ReducingStateDescriptor, ValueStateDescriptor } from '../state/StateDescriptor.js';
 
 /** Emits records from a flatMap or process function. */
 export interface Collector<T> {
@@ -32,6 +34,16 @@ export interface RuntimeContext {
   addAccumulator<V, R>(name: string, accumulator: Accumulator<V, R>): void;
   /** This instance's accumulator `name`, if added. */
   getAccumulator<V, R>(name: string): Accumulator<V, R> | undefined;
+  /** A value per key (keyed streams only; call it in `open()`, use it in `processElement`). */
+  getState<T>(descriptor: ValueStateDescriptor<T>): ValueState<T>;
+  /** A list per key. */
+  getListState<T>(descriptor: ListStateDescriptor<T>): ListState<T>;
+  /** A map per key. */
+  getMapState<UK, UV>(descriptor: MapStateDescriptor<UK, UV>): MapState<UK, UV>;
+  /** A value per key combined with each added value by the descriptor's reduce function. */
+  getReducingState<T>(descriptor: ReducingStateDescriptor<T>): ReducingState<T>;
+  /** An accumulator per key, fed by the descriptor's AggregateFunction. */
+  getAggregatingState<IN, ACC, OUT>(descriptor: AggregatingStateDescriptor<IN, ACC, OUT>): AggregatingState<IN, OUT>;
 }
 
 /** Base of functions with a lifecycle: `open` before the first record, `close` after the last (also after a failure). */
@@ -91,12 +103,18 @@ export abstract class RichFilterFunction<T> extends AbstractRichFunction {
   abstract filter(value: T): boolean;
 }
 
-/** Time as an operator sees it (Flink's TimerService; timers need a keyed stream). */
+/** Time as an operator sees it, and timers (Flink's TimerService; timers need a keyed stream). */
 export interface TimerService {
   /** The processing time (ms since the epoch, or the manual clock's time). */
   currentProcessingTime(): number;
   /** The operator's current event time: the minimum watermark of its inputs (−Infinity before the first). */
   currentWatermark(): number;
+  /** Calls `onTimer` for the current key once the watermark reaches `time` (once per key and time). */
+  registerEventTimeTimer(time: number): void;
+  /** Calls `onTimer` for the current key once processing time reaches `time` (once per key and time). */
+  registerProcessingTimeTimer(time: number): void;
+  deleteEventTimeTimer(time: number): void;
+  deleteProcessingTimeTimer(time: number): void;
 }
 
 /** What a {@link ProcessFunction} may do besides emitting: side outputs, the record's timestamp, time. */
@@ -130,9 +148,35 @@ export interface KeyedProcessContext<K> extends ProcessContext {
   getCurrentKey(): K;
 }
 
-/** A {@link ProcessFunction} on a keyed stream. (Keyed state and timers arrive with the state backend.) */
+/** The context of {@link KeyedProcessFunction.onTimer}: the timer's time domain; `timestamp()` is the timer's time. */
+export interface OnTimerContext<K> extends KeyedProcessContext<K> {
+  timeDomain(): 'EVENT_TIME' | 'PROCESSING_TIME';
+}
+
+/**
+ * A {@link ProcessFunction} on a keyed stream, with keyed state
+ * (`getRuntimeContext().getState(…)`) and timers
+ * (`ctx.timerService().registerEventTimeTimer(t)` → `onTimer`).
+ *
+ * @example
+ * ```ts
+ * class CountWithTimeout extends KeyedProcessFunction<string, Click, string> {
+ *   private count!: ValueState<number>;
+ *   open() { this.count = this.getRuntimeContext().getState(new ValueStateDescriptor('count', Types.INT)); }
+ *   processElement(c: Click, ctx: KeyedProcessContext<string>, out: Collector<string>) {
+ *     this.count.update((this.count.value() ?? 0) + 1);
+ *     ctx.timerService().registerEventTimeTimer(ctx.timestamp()! + 60_000);
+ *   }
+ *   onTimer(t: number, ctx: OnTimerContext<string>, out: Collector<string>) {
+ *     out.collect(`${ctx.getCurrentKey()}: ${this.count.value()}`);
+ *   }
+ * }
+ * ```
+ */
 export abstract class KeyedProcessFunction<K, I, O> extends AbstractRichFunction {
   abstract processElement(value: I, ctx: KeyedProcessContext<K>, out: Collector<O>): void;
+  /** A timer registered by this function for the current key fired. */
+  onTimer(_timestamp: number, _ctx: OnTimerContext<K>, _out: Collector<O>): void {}
 }
 
 /** Maps each input of connected streams: `map1` for the first, `map2` for the second. */

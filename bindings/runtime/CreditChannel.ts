@@ -39,6 +39,8 @@ export class CreditChannel {
   deserializer: RecordDeserializer<unknown> | null = null;
   /** On a stream with timestamps: holds the timestamp of the record read last. */
   timestamps: TimestampedSerializer<unknown> | null = null;
+  /** On a keyBy edge: the key of a record, which becomes the consumer's current key. */
+  keySelector: ((value: unknown) => unknown) | null = null;
   /** This channel's position among the channels of its input (set by the task). */
   indexInInput = 0;
   /** True once end-of-partition was read by the consumer. */

@@ -152,6 +152,7 @@ export class Job {
           byProducer.push(
             connectedConsumers(kind, i, up, r.parallelism).map((j) => {
               const c = new CreditChannel(`${edge.source.name}#${i + 1} → ${node.name}#${j + 1}`, edge.inputIndex, this.abort.signal);
+              if (kind === 'HASH') c.keySelector = edge.partitioner!.keySelector!;
               perSubtask[j]!.push(c);
               this.channels.push(c);
               return c;
@@ -176,7 +177,11 @@ export class Job {
         const ops = new Map<Transformation, StreamOperator>();
         for (const n of chain) {
           const info: OperatorInfo = { name: n.name, uid: n.uid, subtask: i, parallelism: p, maxParallelism, jobName, budget: this.options.budget };
-          ops.set(n, n.source !== undefined ? new SourceOperator(info) : n.createOperator(info));
+          const op = n.source !== undefined ? new SourceOperator(info) : n.createOperator(info);
+          // An operator fed through keyBy has keyed state and timers, keyed by its input's key selector.
+          const keyed = n.inputs.find((e) => e.partitioner?.kind === 'HASH');
+          if (keyed !== undefined) op.keyContext = { keyType: keyed.partitioner!.keyType };
+          ops.set(n, op);
         }
         const writers: RecordWriter[] = [];
         for (const n of chain) {

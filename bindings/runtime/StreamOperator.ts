@@ -15,6 +15,8 @@ import { ConfigurationError } from '../errors.js';
 import type { MemoryBudget } from '../core/MemoryBudget.js';
 import type { ScheduledTimer } from '../eventtime/ProcessingTimeService.js';
 import { NO_WATERMARK } from './time.js';
+import { KeyedOperatorState } from '../state/KeyedOperatorState.js';
+import type { TypeInformation } from '../types/TypeInformation.js';
 import { ACTIVE, IDLE, watermarkEvent, type ChannelEvent } from './ChannelEvent.js';
 
 /**
@@ -36,6 +38,11 @@ export interface TaskTimeService {
   schedule(time: number, callback: (time: number) => void): ScheduledTimer;
   /** Milliseconds between periodic watermarks (0: none). */
   readonly autoWatermarkInterval: number;
+}
+
+/** An operator with keyed input (the key selectors are on its channels). */
+export interface KeyContext {
+  readonly keyType: TypeInformation<any> | undefined;
 }
 
 /** Where an operator instance runs. */
@@ -65,6 +72,10 @@ export abstract class StreamOperator<I = any, O = any> {
   pending: Promise<void> | null = null;
   /** The task's clock and timers (set when the task is made). */
   time!: TaskTimeService;
+  /** For an operator whose input is keyed (set by the job): the key type if declared. */
+  keyContext: KeyContext | null = null;
+  /** Keyed state and timers of an operator with a keyed input (made in open). */
+  keyedState: KeyedOperatorState | null = null;
   /** Event time as this operator saw it: the minimum of its inputs' watermarks. */
   currentWatermark = NO_WATERMARK;
   /** Inputs of this operator: 2 for a two-input operator. */
@@ -96,6 +107,25 @@ export abstract class StreamOperator<I = any, O = any> {
   }
 
   abstract processElement(value: I, timestamp: number): void;
+
+  /** The key of the next record (by its channel's key selector) becomes the current key. */
+  setKeyContextElement(record: unknown, selector: (value: unknown) => unknown): void {
+    let key: unknown;
+    try {
+      key = selector(record);
+    } catch (error) {
+      throw this.failure(error, record);
+    }
+    this.keyedState!.setKey(key);
+  }
+
+  /** The keyed state, or the error Flink gives for keyed state outside a keyed stream. */
+  protected keyed(what: string): KeyedOperatorState {
+    if (this.keyedState === null) {
+      throw new ConfigurationError(`${this.info.name}: ${what} can only be used on a keyed stream, i.e. after a keyBy() operation`);
+    }
+    return this.keyedState;
+  }
 
   /** The second input of a two-input operator. */
   processElement2(_value: unknown, _timestamp: number): void {
@@ -152,6 +182,7 @@ export abstract class StreamOperator<I = any, O = any> {
   finish(): void | Promise<void> {}
 
   async open(): Promise<void> {
+    if (this.keyContext !== null) this.keyedState ??= new KeyedOperatorState(this.info, this.keyContext.keyType, this.time);
     const context = this.runtimeContext();
     for (const f of this.functions) {
       if (f instanceof AbstractRichFunction) f.setRuntimeContext(context);
@@ -167,9 +198,13 @@ export abstract class StreamOperator<I = any, O = any> {
   }
 
   async close(): Promise<void> {
-    for (const f of this.functions) {
-      const close = (f as { close?: () => unknown }).close;
-      if (typeof close === 'function') await close.call(f);
+    try {
+      for (const f of this.functions) {
+        const close = (f as { close?: () => unknown }).close;
+        if (typeof close === 'function') await close.call(f);
+      }
+    } finally {
+      this.keyedState?.dispose();
     }
   }
 
@@ -193,6 +228,11 @@ export abstract class StreamOperator<I = any, O = any> {
         this.accumulators.set(name, accumulator as Accumulator<unknown, unknown>);
       },
       getAccumulator: <V, R>(name: string) => this.accumulators.get(name) as Accumulator<V, R> | undefined,
+      getState: (d) => this.keyed('Keyed state').handle(d),
+      getListState: (d) => this.keyed('Keyed state').handle(d),
+      getMapState: (d) => this.keyed('Keyed state').handle(d),
+      getReducingState: (d) => this.keyed('Keyed state').handle(d),
+      getAggregatingState: (d) => this.keyed('Keyed state').handle(d),
     };
   }
 

@@ -254,6 +254,7 @@ export class StreamTask {
     if (reader === null) throw head.failure(new Error(`channel ${channel.name} received data before its record type was known`), undefined, false);
     const second = channel.inputIndex === 1;
     const stamps = channel.timestamps;
+    const keySelector = head.keyContext !== null ? channel.keySelector : null;
     reader.setNextBuffer(segment, 0, size);
     for (;;) {
       let record: unknown;
@@ -266,6 +267,7 @@ export class StreamTask {
       this.metrics.numRecordsIn++;
       head.numRecordsIn++;
       const timestamp = stamps === null ? NO_TIMESTAMP : stamps.timestamp;
+      if (keySelector !== null) head.setKeyContextElement(record, keySelector);
       if (second) head.processElement2(record, timestamp);
       else head.processElement(record, timestamp);
       if (this.sinkPending) await this.waitForSinks(signal);

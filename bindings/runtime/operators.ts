@@ -8,14 +8,18 @@ import {
   bindUserFunction,
   type Collector,
   type KeyedProcessContext,
+  type OnTimerContext,
   type ProcessContext,
+  type TimerService,
   type SinkContext,
 } from '../datastream/functions.js';
 import type { OutputTag } from '../datastream/OutputTag.js';
 import { KeyIdentity } from './keys.js';
 import { isThenable } from './scheduling.js';
 import { StreamOperator, type OperatorInfo } from './StreamOperator.js';
-import { NO_TIMESTAMP } from './time.js';
+import { checkTimestamp, NO_TIMESTAMP } from './time.js';
+import type { KeyedTimers } from '../state/KeyedOperatorState.js';
+import { VoidNamespace, VoidNamespaceType } from '../state/StateNamespaces.js';
 
 type Fn = (...args: any[]) => any;
 
@@ -78,41 +82,75 @@ export class FlatMapOperator<I, O> extends StreamOperator<I, O> {
   }
 }
 
-/** ProcessFunction, and KeyedProcessFunction when given a key selector. */
+/** ProcessFunction, and KeyedProcessFunction on a keyed input (with keyed state and timers). */
 export class ProcessOperator<I, O> extends StreamOperator<I, O> {
   private readonly fn: Fn;
+  private readonly onTimerFn: Fn | undefined;
   timestamp = NO_TIMESTAMP;
   private readonly collector: Collector<O> = { collect: (record: O) => this.emit(record, this.timestamp) };
-  private readonly keySelector: Fn | undefined;
-  private currentKey: unknown;
   private readonly context: KeyedProcessContext<unknown>;
+  private readonly timerContext: OnTimerContext<unknown>;
+  private timeDomain: 'EVENT_TIME' | 'PROCESSING_TIME' = 'EVENT_TIME';
+  /** @internal timers of a keyed process function, made on first use */
+  timers: KeyedTimers<VoidNamespace> | null = null;
 
-  constructor(info: OperatorInfo, fn: unknown, keySelector?: Fn) {
+  constructor(info: OperatorInfo, fn: unknown) {
     super(info);
-    this.fn = this.userFunction(fn, 'processElement', 'process');
-    this.keySelector = keySelector;
-    this.context = processContext(this, () => {
-      if (this.keySelector === undefined) throw new ConfigurationError(`${info.name}: getCurrentKey() needs a keyed stream (keyBy before process)`);
-      return this.currentKey;
-    });
+    const bound = bindUserFunction<Fn>(fn, 'processElement', `process (${info.name})`);
+    this.lifecycle(bound.instance);
+    this.fn = bound.call;
+    const onTimer = (bound.instance as { onTimer?: unknown } | undefined)?.onTimer;
+    this.onTimerFn = typeof onTimer === 'function' ? (t: number, c: unknown, o: unknown) => onTimer.call(bound.instance, t, c, o) : undefined;
+    this.context = processContext(this, () => this.keyed('getCurrentKey()').currentKey);
+    this.timerContext = { ...this.context, timeDomain: () => this.timeDomain };
   }
 
   processElement(value: I, timestamp: number): void {
     this.timestamp = timestamp;
     try {
-      if (this.keySelector !== undefined) this.currentKey = this.keySelector(value);
       this.fn(value, this.context, this.collector);
     } catch (error) {
       throw this.failure(error, value);
     }
   }
+
+  /** @internal */
+  keyedTimers(): KeyedTimers<VoidNamespace> {
+    return (this.timers ??= this.keyed('Timers').timers<VoidNamespace>('user-timers', VoidNamespaceType, (_ns, time, eventTime) => this.fire(time, eventTime)));
+  }
+
+  private fire(time: number, eventTime: boolean): void {
+    // As Flink: what an event-time timer emits has the timer's time; a processing-time timer's output has none.
+    this.timestamp = eventTime ? time : NO_TIMESTAMP;
+    this.timeDomain = eventTime ? 'EVENT_TIME' : 'PROCESSING_TIME';
+    try {
+      this.onTimerFn?.(time, this.timerContext, this.collector);
+    } catch (error) {
+      throw this.failure(error, undefined, false);
+    }
+  }
+
+  protected override onWatermark(timestamp: number): void {
+    this.keyedState?.advanceWatermark(timestamp);
+    this.forwardWatermark(timestamp);
+  }
 }
 
-/** The `ctx` of process functions: side outputs with the element's timestamp, its timestamp, time. */
-function processContext(op: StreamOperator & { timestamp: number }, key: () => unknown): KeyedProcessContext<unknown> {
-  const timerService = {
+/** The `ctx` of process functions: side outputs with the element's timestamp, its timestamp, time and timers. */
+function processContext(op: StreamOperator & { timestamp: number; keyedTimers?(): KeyedTimers<VoidNamespace> }, key: () => unknown): KeyedProcessContext<unknown> {
+  const timers = (): KeyedTimers<VoidNamespace> => {
+    if (op.keyedTimers === undefined || op.keyedState === null) {
+      throw new ConfigurationError(`${op.info.name}: setting timers is only supported on a keyed stream (keyBy before process)`);
+    }
+    return op.keyedTimers();
+  };
+  const timerService: TimerService = {
     currentProcessingTime: () => op.time.now(),
     currentWatermark: () => op.currentWatermark,
+    registerEventTimeTimer: (t) => timers().registerEventTimeTimer(VoidNamespace, checkTimestamp(t, 'registerEventTimeTimer')),
+    registerProcessingTimeTimer: (t) => timers().registerProcessingTimeTimer(VoidNamespace, checkTimestamp(t, 'registerProcessingTimeTimer')),
+    deleteEventTimeTimer: (t) => timers().deleteEventTimeTimer(VoidNamespace, t),
+    deleteProcessingTimeTimer: (t) => timers().deleteProcessingTimeTimer(VoidNamespace, t),
   };
   return {
     output<X>(tag: OutputTag<X>, value: X): void {

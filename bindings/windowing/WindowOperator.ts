@@ -27,8 +27,6 @@
 import { ConfigurationError } from '../errors.js';
 import type { Collector } from '../datastream/functions.js';
 import type { OutputTag } from '../datastream/OutputTag.js';
-import type { KeyedStateBackend } from '../state/KeyedStateBackend.js';
-import type { InternalTimerService } from '../state/InternalTimerService.js';
 import type { InternalKvState, State } from '../state/State.js';
 import { ListStateDescriptor, type StateDescriptor } from '../state/StateDescriptor.js';
 import { StreamOperator, type OperatorInfo } from '../runtime/StreamOperator.js';
@@ -40,7 +38,7 @@ import type { KeyedStateStore, ProcessWindowContext } from './functions.js';
 import { GlobalWindow, TimeWindow } from './TimeWindow.js';
 import type { MergingStateDescriptor, OnMergeContext, Trigger, TriggerContext, TriggerResult } from './Trigger.js';
 import { MergingWindowAssigner, type WindowAssigner } from './WindowAssigner.js';
-import { KeyedOperatorState } from '../state/KeyedOperatorState.js';
+import type { KeyedTimers } from '../state/KeyedOperatorState.js';
 import { MergingWindowSet } from './MergingWindowSet.js';
 
 type Window = TimeWindow | GlobalWindow;
@@ -75,8 +73,6 @@ export interface WindowOperatorSpec<C, OUT> {
   lateDataTag: OutputTag<any> | undefined;
   contents: WindowContents<C>;
   fn: InternalWindowFunction<C, OUT>;
-  keySelector: (value: any) => unknown;
-  keyType: TypeInformation<any> | undefined;
 }
 
 /** The `context` of window functions (ProcessWindowFunction's Context). @internal */
@@ -90,10 +86,10 @@ export class WindowContext implements ProcessWindowContext<Window> {
     return this.op.currentWatermark;
   }
   windowState(): KeyedStateStore {
-    return this.op.state.store(() => this.window, this.op.windowNamespace());
+    return this.op.keyedState!.store(() => this.window, this.op.windowNamespace());
   }
   globalState(): KeyedStateStore {
-    return this.op.state.store(undefined);
+    return this.op.keyedState!.store(undefined);
   }
   output<X>(tag: OutputTag<X>, value: X): void {
     this.op.sideOutput(tag, value, this.window.maxTimestamp());
@@ -104,17 +100,14 @@ export class WindowOperator<C, OUT> extends StreamOperator<unknown, OUT> {
   private readonly spec: WindowOperatorSpec<C, OUT>;
   private readonly isEventTime: boolean;
   private readonly merging: MergingWindowAssigner<unknown> | undefined;
-  /** @internal keyed state and timers of this instance */
-  state!: KeyedOperatorState;
-  private windowState!: State & InternalKvState<Window>;
-  private timers!: InternalTimerService<unknown, Window>;
+  private windowState: (State & InternalKvState<Window>) | undefined;
+  private timers!: KeyedTimers<Window>;
   private mergingSets: MergingWindowSet | undefined;
   private readonly trigger: TriggerCtx;
   private readonly context: WindowContext;
   private readonly collector: Collector<OUT>;
   private readonly evictorContext: EvictorContext;
   private currentKey: unknown;
-  private scheduled: { time: number; cancel(): void } | null = null;
 
   constructor(info: OperatorInfo, spec: WindowOperatorSpec<C, OUT>) {
     super(info);
@@ -132,38 +125,29 @@ export class WindowOperator<C, OUT> extends StreamOperator<unknown, OUT> {
   }
 
   override async open(): Promise<void> {
-    this.state = new KeyedOperatorState(this.info, this.spec.keyType, this.time);
+    if (this.keyContext === null) throw new ConfigurationError(`${this.info.name}: a window operator needs a keyed input (keyBy before window)`);
     await super.open();
   }
 
-  // The backend exists once the key type is known (declared, or from the first key).
-  private setKey(key: unknown): void {
-    this.currentKey = key;
-    if (!this.state.ready) this.initState(key);
-    this.state.backend!.setCurrentKey(key);
-  }
-
-  private initState(firstKey: unknown): void {
-    const backend = this.state.init(firstKey);
-    this.windowState = this.state.partitioned(this.spec.contents.descriptor, this.windowNamespace()) as State & InternalKvState<Window>;
-    this.timers = backend.createTimerService<Window>('window-timers', this.windowNamespace());
-    if (this.merging !== undefined) this.mergingSets = new MergingWindowSet(this.merging, this.state.globalList('merging-window-set', Types.LIST(Types.DOUBLE) as never));
+  // Window contents, timers and merging sets live in the keyed backend, made with the first key.
+  private initState(): State & InternalKvState<Window> {
+    const state = this.keyedState!;
+    const windowState = state.partitioned(this.spec.contents.descriptor, this.windowNamespace()) as State & InternalKvState<Window>;
+    this.windowState = windowState;
+    this.timers = state.timers<Window>('window-timers', this.windowNamespace(), (window, time, eventTime) => this.onTimer(window, time, eventTime));
+    if (this.merging !== undefined) this.mergingSets = new MergingWindowSet(this.merging, state.value('merging-window-set', Types.LIST(Types.DOUBLE)) as never);
+    return windowState;
   }
 
   /** @internal */
   windowNamespace(): TypeInformation<Window> {
-    return this.state.windowNamespace(this.spec.assigner);
+    return this.keyedState!.windowNamespace(this.spec.assigner);
   }
 
   processElement(value: unknown, timestamp: number): void {
-    let key: unknown;
+    this.currentKey = this.keyedState!.currentKey;
     try {
-      key = this.spec.keySelector(value);
-    } catch (error) {
-      throw this.failure(error, value);
-    }
-    try {
-      this.setKey(key);
+      if (this.windowState === undefined) this.initState();
       const windows = this.spec.assigner.assignWindows(value, timestamp === NO_TIMESTAMP ? null : timestamp, this.trigger);
       const skipped = this.merging !== undefined ? this.addToMerging(value, timestamp, windows as TimeWindow[]) : this.addToWindows(value, timestamp, windows);
       if (skipped && this.isElementLate(timestamp)) {
@@ -182,8 +166,8 @@ export class WindowOperator<C, OUT> extends StreamOperator<unknown, OUT> {
     for (const window of windows) {
       if (this.isWindowLate(window)) continue;
       skipped = false;
-      this.windowState.setCurrentNamespace(window);
-      this.spec.contents.add(this.windowState, value, timestamp);
+      this.windowState!.setCurrentNamespace(window);
+      this.spec.contents.add(this.windowState!, value, timestamp);
       this.trigger.window = window;
       this.act(this.spec.trigger.onElement(value, timestamp, window, this.trigger), window, window);
       this.registerCleanupTimer(window);
@@ -204,8 +188,8 @@ export class WindowOperator<C, OUT> extends StreamOperator<unknown, OUT> {
       skipped = false;
       const stateWindow = set.getStateWindow(actual);
       if (stateWindow === undefined) throw new Error(`window ${actual.toString()} has no state window`);
-      this.windowState.setCurrentNamespace(stateWindow);
-      this.spec.contents.add(this.windowState, value, timestamp);
+      this.windowState!.setCurrentNamespace(stateWindow);
+      this.spec.contents.add(this.windowState!, value, timestamp);
       this.trigger.window = actual;
       this.act(this.spec.trigger.onElement(value, timestamp, actual, this.trigger), actual, stateWindow);
       this.registerCleanupTimer(actual);
@@ -230,19 +214,19 @@ export class WindowOperator<C, OUT> extends StreamOperator<unknown, OUT> {
       this.spec.trigger.clear(m, this.trigger);
       this.deleteCleanupTimer(m);
     }
-    if (mergedStates.length > 0) this.windowState.mergeNamespaces!(stateResult, mergedStates);
+    if (mergedStates.length > 0) this.windowState!.mergeNamespaces!(stateResult, mergedStates);
   }
 
   // Applies a trigger's decision to `window`, whose contents are under `stateWindow`.
   private act(result: TriggerResult, window: Window, stateWindow: Window): void {
     if (!result.isFire() && !result.isPurge()) return;
-    this.windowState.setCurrentNamespace(stateWindow);
+    this.windowState!.setCurrentNamespace(stateWindow);
     if (result.isFire()) {
-      const contents = this.spec.contents.get(this.windowState);
+      const contents = this.spec.contents.get(this.windowState!);
       if (contents !== null) this.fire(window, contents);
-      this.windowState.setCurrentNamespace(stateWindow); // the function may have used other namespaces
+      this.windowState!.setCurrentNamespace(stateWindow); // the function may have used other namespaces
     }
-    if (result.isPurge()) this.windowState.clear();
+    if (result.isPurge()) this.windowState!.clear();
   }
 
   private fire(window: Window, contents: C): void {
@@ -258,7 +242,7 @@ export class WindowOperator<C, OUT> extends StreamOperator<unknown, OUT> {
     evictor.evictBefore(elements, size, window, this.evictorContext);
     this.spec.fn.process(this.currentKey, window, this.context, elements.map((e) => e.value) as unknown as C, this.collector);
     evictor.evictAfter(elements, elements.length, window, this.evictorContext);
-    this.windowState.setCurrentNamespace(window);
+    this.windowState!.setCurrentNamespace(window);
     (this.windowState as unknown as { update(values: Iterable<unknown>): void }).update(elements);
   }
 
@@ -294,32 +278,18 @@ export class WindowOperator<C, OUT> extends StreamOperator<unknown, OUT> {
     else this.timers.deleteProcessingTimeTimer(window, at);
   }
 
-  /** @internal a processing-time timer for the current key; the task's clock is asked to call back for the earliest. */
+  /** @internal a processing-time timer for the current key and `window`. */
   registerProcessingTimer(window: Window, time: number): void {
     this.timers.registerProcessingTimeTimer(window, time);
-    this.scheduleProcessingTime();
-  }
-
-  private scheduleProcessingTime(): void {
-    const next = this.timers.nextProcessingTimer();
-    if (next === Infinity) return;
-    if (this.scheduled !== null && this.scheduled.time <= next) return;
-    this.scheduled?.cancel();
-    const timer = this.time.schedule(next, (now) => {
-      this.scheduled = null;
-      this.timers.advanceProcessingTime(Math.max(now, this.time.now()), (key, window, at) => this.onTimer(key, window, at, false));
-      this.scheduleProcessingTime();
-    });
-    this.scheduled = { time: next, cancel: () => timer.cancel() };
   }
 
   protected override onWatermark(timestamp: number): void {
-    if (this.state.ready) this.timers.advanceWatermark(timestamp, (key, window, at) => this.onTimer(key, window, at, true));
+    this.keyedState!.advanceWatermark(timestamp);
     this.forwardWatermark(timestamp);
   }
 
-  private onTimer(key: unknown, window: Window, time: number, eventTime: boolean): void {
-    this.currentKey = key;
+  private onTimer(window: Window, time: number, eventTime: boolean): void {
+    this.currentKey = this.keyedState!.currentKey;
     this.trigger.window = window;
     let stateWindow: Window = window;
     const set = this.mergingSets;
@@ -330,7 +300,7 @@ export class WindowOperator<C, OUT> extends StreamOperator<unknown, OUT> {
       if (s === undefined) return;
       stateWindow = s;
     }
-    this.windowState.setCurrentNamespace(stateWindow);
+    this.windowState!.setCurrentNamespace(stateWindow);
     try {
       const result = eventTime ? this.spec.trigger.onEventTime(time, window, this.trigger) : this.spec.trigger.onProcessingTime(time, window, this.trigger);
       this.act(result, window, stateWindow);
@@ -342,8 +312,8 @@ export class WindowOperator<C, OUT> extends StreamOperator<unknown, OUT> {
   }
 
   private clearAllState(window: Window, stateWindow: Window): void {
-    this.windowState.setCurrentNamespace(stateWindow);
-    this.windowState.clear();
+    this.windowState!.setCurrentNamespace(stateWindow);
+    this.windowState!.clear();
     this.trigger.window = window;
     this.spec.trigger.clear(window, this.trigger);
     this.context.window = window;
@@ -351,17 +321,8 @@ export class WindowOperator<C, OUT> extends StreamOperator<unknown, OUT> {
     this.mergingSets?.retireWindow(window as TimeWindow);
   }
 
-  override async close(): Promise<void> {
-    this.scheduled?.cancel();
-    try {
-      await super.close();
-    } finally {
-      this.state?.dispose();
-    }
-  }
-
   /** @internal for the trigger context */
-  get timerService(): InternalTimerService<unknown, Window> {
+  get timerService(): KeyedTimers<Window> {
     return this.timers;
   }
 }
@@ -390,13 +351,13 @@ class TriggerCtx implements OnMergeContext {
     this.op.timerService.deleteEventTimeTimer(this.window, time);
   }
   getPartitionedState(descriptor: StateDescriptor<any>): any {
-    const state = this.op.state.partitioned(descriptor, this.op.windowNamespace());
+    const state = this.op.keyedState!.partitioned(descriptor, this.op.windowNamespace());
     state.setCurrentNamespace(this.window);
     return state;
   }
   mergePartitionedState(descriptor: MergingStateDescriptor): void {
     if (this.mergedWindows.length === 0) return;
-    const state = this.op.state.partitioned(descriptor, this.op.windowNamespace());
+    const state = this.op.keyedState!.partitioned(descriptor, this.op.windowNamespace());
     state.mergeNamespaces!(this.window, this.mergedWindows);
   }
 }

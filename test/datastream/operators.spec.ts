@@ -473,7 +473,7 @@ describe('DataStream operators', () => {
         .process((_x: number, ctx: ProcessContext, out: Collector<unknown>) => out.collect((ctx as KeyedProcessContext<unknown>).getCurrentKey()))
         .name('unkeyed')
         .executeAndCollect();
-      expectOperatorFailure(await jobFailure(job), 'unkeyed', 1, 'getCurrentKey() needs a keyed stream');
+      expectOperatorFailure(await jobFailure(job), 'unkeyed', 1, 'getCurrentKey() can only be used on a keyed stream');
     });
 
     it('on a keyed stream: ctx.getCurrentKey() is the record key and all records of a key meet in one subtask', async () => {
