@@ -62,6 +62,7 @@ export {
   type KeySelector,
   type ProcessContext,
   type KeyedProcessContext,
+  type OnTimerContext,
   type TimerService,
   type CoMapFunction,
   type CoFlatMapFunction,
