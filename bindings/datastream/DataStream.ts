@@ -448,7 +448,7 @@ export class KeyedStream<T, K> extends DataStream<T> {
 
   /** Rolling reduce: per key, emits `fn(previous, record)` for each record (the first record as it is). */
   reduce(fn: ReduceFunction<T>): SingleOutputStreamOperator<T> {
-    return this.transform('Keyed Reduce', (info) => new GroupedReduceOperator(info, fn, this.keySelector, this.keyType), this.getType());
+    return this.transform('Keyed Reduce', (info) => new GroupedReduceOperator(info, fn, this.getType()), this.getType());
   }
 
   /** Rolling sum of a field (other fields as in the key's first record). */
@@ -500,7 +500,7 @@ export class KeyedStream<T, K> extends DataStream<T> {
 
   private aggregate(kind: AggregationKind, field: FieldExpression, first = true): SingleOutputStreamOperator<T> {
     const { reduce, check } = aggregation(kind, field, first, this.commonType());
-    return this.transform('Keyed Aggregation', (info) => new GroupedReduceOperator(info, reduce, this.keySelector, this.keyType, check), this.getType());
+    return this.transform('Keyed Aggregation', (info) => new GroupedReduceOperator(info, reduce, this.getType(), check), this.getType());
   }
 }
 

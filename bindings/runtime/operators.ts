@@ -14,7 +14,9 @@ import {
   type SinkContext,
 } from '../datastream/functions.js';
 import type { OutputTag } from '../datastream/OutputTag.js';
-import { KeyIdentity } from './keys.js';
+import { ValueStateDescriptor } from '../state/StateDescriptor.js';
+import type { ValueState } from '../state/State.js';
+import { Types } from '../types/Types.js';
 import { isThenable } from './scheduling.js';
 import { StreamOperator, type OperatorInfo } from './StreamOperator.js';
 import { checkTimestamp, NO_TIMESTAMP } from './time.js';
@@ -162,36 +164,36 @@ function processContext(op: StreamOperator & { timestamp: number; keyedTimers?()
   };
 }
 
-/** Rolling reduce on a keyed stream: emits the updated value per record. */
+/**
+ * Rolling reduce on a keyed stream: emits the updated value per record. The
+ * value per key is keyed state (bytes in managed memory, as every keyed
+ * state), of the stream's type (or the type of the first record).
+ */
 export class GroupedReduceOperator<T> extends StreamOperator<T, T> {
   private readonly fn: Fn;
-  private readonly keySelector: Fn;
-  private readonly identity: KeyIdentity;
+  private readonly type: TypeInformation<any> | undefined;
   private readonly checkFirst: ((value: T) => void) | undefined;
-  // Per-key values live on the JS heap until keyed state moves into managed memory.
-  private readonly values = new Map<unknown, T>();
+  private state: ValueState<T> | null = null;
 
   /** `checkFirst` validates a key's first record, which `fn` never sees (the built-in aggregations check their field). */
-  constructor(info: OperatorInfo, fn: unknown, keySelector: Fn, keyType: TypeInformation<any> | undefined, checkFirst?: (value: T) => void) {
+  constructor(info: OperatorInfo, fn: unknown, type: TypeInformation<any> | undefined, checkFirst?: (value: T) => void) {
     super(info);
     this.fn = this.userFunction(fn, 'reduce', 'reduce');
-    this.keySelector = keySelector;
-    this.identity = new KeyIdentity(keyType);
+    this.type = type;
     this.checkFirst = checkFirst;
   }
 
   processElement(value: T, timestamp: number): void {
     let result: T;
     try {
-      const id = this.identity.of(this.keySelector(value));
-      const values = this.values;
-      const previous = values.get(id);
-      if (previous !== undefined || values.has(id)) result = this.fn(previous, value);
+      const state = (this.state ??= this.keyed('reduce').keyed(new ValueStateDescriptor<T>('reduce', this.type ?? Types.infer(value))));
+      const previous = state.value();
+      if (previous !== null) result = this.fn(previous, value);
       else {
         this.checkFirst?.(value);
         result = value;
       }
-      values.set(id, result);
+      state.update(result);
     } catch (error) {
       throw this.failure(error, value);
     }
