@@ -12,7 +12,8 @@
  * back at the earliest one.
  * @internal
  */
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError, SerializationError } from '../errors.js';
+import { describeValue } from '../types/TypeSerializer.js';
 import type { OperatorInfo, TaskTimeService } from '../runtime/StreamOperator.js';
 import { inferKeyType } from '../runtime/keys.js';
 import type { TypeInformation } from '../types/TypeInformation.js';
@@ -58,7 +59,20 @@ export class KeyedOperatorState {
   setKey(key: unknown): void {
     this.currentKey = key;
     this.hasKey = true;
-    if (this.backend !== null) this.backend.setCurrentKey(key);
+    if (this.backend !== null) {
+      try {
+        this.backend.setCurrentKey(key);
+      } catch (error) {
+        throw this.keyMismatch(key, error);
+      }
+    }
+  }
+
+  private keyMismatch(key: unknown, error: unknown): unknown {
+    if (!(error instanceof SerializationError)) return error;
+    const type = this.backend!.keyType.toString();
+    const origin = this.keyType === undefined ? ' (the type of the first key; declare one with keyBy(selector, Types.…))' : '';
+    return new ConfigurationError(`${this.info.name}: the key ${describeValue(key)} is not of the key type ${type}${origin}`, { cause: error });
   }
 
   /** The backend, made for keys like the current one if it does not exist yet. */

@@ -223,13 +223,13 @@ export class WindowOperator<C, OUT> extends StreamOperator<unknown, OUT> {
     this.windowState!.setCurrentNamespace(stateWindow);
     if (result.isFire()) {
       const contents = this.spec.contents.get(this.windowState!);
-      if (contents !== null) this.fire(window, contents);
+      if (contents !== null) this.fire(window, stateWindow, contents);
       this.windowState!.setCurrentNamespace(stateWindow); // the function may have used other namespaces
     }
     if (result.isPurge()) this.windowState!.clear();
   }
 
-  private fire(window: Window, contents: C): void {
+  private fire(window: Window, stateWindow: Window, contents: C): void {
     this.context.window = window;
     const evictor = this.spec.evictor;
     if (evictor === undefined) {
@@ -242,7 +242,7 @@ export class WindowOperator<C, OUT> extends StreamOperator<unknown, OUT> {
     evictor.evictBefore(elements, size, window, this.evictorContext);
     this.spec.fn.process(this.currentKey, window, this.context, elements.map((e) => e.value) as unknown as C, this.collector);
     evictor.evictAfter(elements, elements.length, window, this.evictorContext);
-    this.windowState!.setCurrentNamespace(window);
+    this.windowState!.setCurrentNamespace(stateWindow);
     (this.windowState as unknown as { update(values: Iterable<unknown>): void }).update(elements);
   }
 

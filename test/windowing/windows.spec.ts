@@ -6,7 +6,14 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import {
+  ContinuousEventTimeTrigger,
   CountEvictor,
+  CountTrigger,
+  DeltaEvictor,
+  PurgingTrigger,
+  TimeEvictor,
+  Trigger,
+  TriggerResult,
   EventTimeSessionWindows,
   GlobalWindows,
   ManualProcessingTimeService,
@@ -333,5 +340,119 @@ describe('windows: Flink’s documented cases', function () {
     expect(() => keyed.window(GlobalWindows.create<number>()).allowedLateness(-1)).to.throw(/allowedLateness: expected a whole number of ms ≥ 0, got -1/);
     expect(() => keyed.window(GlobalWindows.create<number>()).trigger({} as never)).to.throw(/trigger: expected a Trigger/);
     expect(() => keyed.countWindow(0)).to.throw(/countWindow: the size must be a whole number ≥ 1, got 0/);
+  });
+});
+
+describe('windows: triggers, evictors and sessions in jobs', function () {
+  this.timeout(30000);
+
+  const el = (key: string, value: number, timestamp: number): ReferenceOp => ({ kind: 'element', key, value, timestamp });
+  const wm = (time: number): ReferenceOp => ({ kind: 'watermark', time });
+  const contentsOf = (key: string, ctx: ProcessWindowContext<TimeWindow>, els: Iterable<Op>, out: Collector<string>) =>
+    out.collect(`${key}[${ctx.window.start},${ctx.window.end}):${[...els].map((e) => e.value).join(',')}`);
+
+  it('a custom trigger decides: FIRE on every even value, FIRE_AND_PURGE on 0; the event-time end does not fire', async () => {
+    class EvenTrigger extends Trigger<Op, TimeWindow> {
+      onElement(e: Op): TriggerResult {
+        if (e.value === 0) return TriggerResult.FIRE_AND_PURGE;
+        return e.value % 2 === 0 ? TriggerResult.FIRE : TriggerResult.CONTINUE;
+      }
+      onEventTime(): TriggerResult {
+        return TriggerResult.CONTINUE;
+      }
+      onProcessingTime(): TriggerResult {
+        return TriggerResult.CONTINUE;
+      }
+      clear(): void {}
+    }
+    const ops = [el('a', 1, 10), el('a', 2, 20), el('a', 3, 30), el('a', 0, 40), el('a', 5, 50), el('a', 6, 60)];
+    const out = await opsStream(environment(), ops)
+      .keyBy((e) => e.key)
+      .window(TumblingEventTimeWindows.of<Op>(1000))
+      .trigger(new EvenTrigger())
+      .process(contentsOf, Types.STRING)
+      .executeAndCollect();
+    expect(out).to.deep.equal(['a[0,1000):1,2', 'a[0,1000):1,2,3,0', 'a[0,1000):5,6']);
+  });
+
+  it('PurgingTrigger.of(CountTrigger.of(2)) on event-time windows fires every 2 elements and drops them; the rest never fires', async () => {
+    const ops = [el('a', 1, 1), el('a', 2, 2), el('a', 3, 3), el('a', 4, 4), el('a', 5, 5), wm(5000)];
+    const out = await opsStream(environment(), ops)
+      .keyBy((e) => e.key)
+      .window(TumblingEventTimeWindows.of<Op>(1000))
+      .trigger(PurgingTrigger.of(CountTrigger.of(2)))
+      .process(contentsOf, Types.STRING)
+      .executeAndCollect();
+    expect(out).to.deep.equal(['a[0,1000):1,2', 'a[0,1000):3,4']);
+  });
+
+  it('ContinuousEventTimeTrigger fires every interval of event time (at 250, 500, 750) and at the window’s end', async () => {
+    const ops = [el('a', 1, 100), wm(300), el('a', 2, 400), wm(700), el('a', 4, 800)];
+    const out = await opsStream(environment(), ops)
+      .keyBy((e) => e.key)
+      .window(TumblingEventTimeWindows.of<Op>(1000))
+      .trigger(ContinuousEventTimeTrigger.of(250))
+      .process(contentsOf, Types.STRING)
+      .executeAndCollect();
+    expect(out).to.deep.equal(['a[0,1000):1', 'a[0,1000):1,2', 'a[0,1000):1,2,4', 'a[0,1000):1,2,4']);
+  });
+
+  it('TimeEvictor and DeltaEvictor drop what their rules say before the function sees the window', async () => {
+    const ops = [el('a', 1, 100), el('a', 2, 500), el('a', 3, 900), el('a', 10, 950)];
+    const byTime = await opsStream(environment(), ops)
+      .keyBy((e) => e.key)
+      .window(TumblingEventTimeWindows.of<Op>(1000))
+      .evictor(TimeEvictor.of(400))
+      .process(contentsOf, Types.STRING)
+      .executeAndCollect();
+    expect(byTime).to.deep.equal(['a[0,1000):3,10']); // cutoff 950 − 400 = 550: 100 and 500 are ≤ it
+    const byDelta = await opsStream(environment(), ops)
+      .keyBy((e) => e.key)
+      .window(TumblingEventTimeWindows.of<Op>(1000))
+      .evictor(DeltaEvictor.of(5, (a: Op, b: Op) => Math.abs(a.value - b.value)))
+      .process(contentsOf, Types.STRING)
+      .executeAndCollect();
+    expect(byDelta).to.deep.equal(['a[0,1000):10']); // 1, 2 and 3 are ≥ 5 away from the last element, 10
+  });
+
+  it('sessions with an evictor: merged sessions keep their elements in one place and the evictor trims them', async () => {
+    const ops = [el('a', 1, 0), el('a', 2, 100), el('a', 3, 1500), el('a', 4, 700)];
+    const out = await opsStream(environment(), ops)
+      .keyBy((e) => e.key)
+      .window(EventTimeSessionWindows.withGap<Op>(1000))
+      .evictor(CountEvictor.of(3))
+      .process(contentsOf, Types.STRING)
+      .executeAndCollect();
+    expect(out).to.have.length(1);
+    expect(out[0]!.startsWith('a[0,2500):')).to.equal(true);
+    expect(out[0]!.split(':')[1]!.split(',')).to.have.length(3);
+  });
+
+  it('sessions with a dynamic gap per element', async () => {
+    const ops = [el('a', 100, 0), el('a', 1000, 150), el('a', 5, 1200), el('b', 10, 0), el('b', 10, 20)];
+    const out = await opsStream(environment(), ops)
+      .keyBy((e) => e.key)
+      .window(EventTimeSessionWindows.withDynamicGap<Op>((e) => e.value))
+      .process(contentsOf, Types.STRING)
+      .executeAndCollect();
+    // a: [0,100) and [150,1150) do not touch; [1200,1205) neither. b: [0,10) and [20,30) do not touch.
+    expect(out.sort()).to.deep.equal(['a[0,100):100', 'a[150,1150):1000', 'a[1200,1205):5', 'b[0,10):10', 'b[20,30):10'].sort());
+  });
+
+  it('keys of another type than the first key fail the job with a clear error', async () => {
+    const env = environment();
+    env
+      .fromCollection<string | number>(['a', 1], Types.GENERIC as never)
+      .keyBy((x) => x)
+      .window(GlobalWindows.create<string | number>())
+      .trigger(CountTrigger.of(1))
+      .reduce((a) => a)
+      .name('mixed keys')
+      .print();
+    const error = await env.execute().then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(String(error?.message) + String((error?.cause as Error)?.message)).to.contain('mixed keys').and.contain('is not of the key type STRING').and.contain('keyBy(selector, Types.');
   });
 });
