@@ -53,6 +53,7 @@ export {
   ProcessFunction,
   KeyedProcessFunction,
   CoProcessFunction,
+  KeyedCoProcessFunction,
   type Collector,
   type RuntimeContext,
   type MapFunction,

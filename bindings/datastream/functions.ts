@@ -203,6 +203,18 @@ export abstract class CoProcessFunction<I1, I2, O> extends AbstractRichFunction 
   abstract processElement2(value: I2, ctx: ProcessContext, out: Collector<O>): void;
 }
 
+/**
+ * A {@link CoProcessFunction} on keyed connected streams
+ * (`a.connect(b).keyBy(k1, k2).process(…)`): both inputs share the keyed
+ * state and timers of their key.
+ */
+export abstract class KeyedCoProcessFunction<K, I1, I2, O> extends AbstractRichFunction {
+  abstract processElement1(value: I1, ctx: KeyedProcessContext<K>, out: Collector<O>): void;
+  abstract processElement2(value: I2, ctx: KeyedProcessContext<K>, out: Collector<O>): void;
+  /** A timer registered for the current key fired. */
+  onTimer(_timestamp: number, _ctx: OnTimerContext<K>, _out: Collector<O>): void {}
+}
+
 /** What a sink learns with each record. */
 export interface SinkContext {
   /** The sink's parallel instance, 0-based. */

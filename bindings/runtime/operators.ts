@@ -84,36 +84,32 @@ export class FlatMapOperator<I, O> extends StreamOperator<I, O> {
   }
 }
 
-/** ProcessFunction, and KeyedProcessFunction on a keyed input (with keyed state and timers). */
-export class ProcessOperator<I, O> extends StreamOperator<I, O> {
-  private readonly fn: Fn;
-  private readonly onTimerFn: Fn | undefined;
+/**
+ * The part of process operators (one or two inputs) that user functions see
+ * besides the record: `ctx` with side outputs, the record's timestamp, the
+ * timer service, and on a keyed input the current key and timers that fire
+ * into the function's `onTimer`.
+ */
+abstract class UserFunctionOperator<I, O> extends StreamOperator<I, O> {
+  /** The timestamp of the record (or timer) being processed. */
   timestamp = NO_TIMESTAMP;
-  private readonly collector: Collector<O> = { collect: (record: O) => this.emit(record, this.timestamp) };
-  private readonly context: KeyedProcessContext<unknown>;
+  protected readonly collector: Collector<O> = { collect: (record: O) => this.emit(record, this.timestamp) };
+  protected readonly context: KeyedProcessContext<unknown>;
   private readonly timerContext: OnTimerContext<unknown>;
   private timeDomain: 'EVENT_TIME' | 'PROCESSING_TIME' = 'EVENT_TIME';
-  /** @internal timers of a keyed process function, made on first use */
-  timers: KeyedTimers<VoidNamespace> | null = null;
+  private timers: KeyedTimers<VoidNamespace> | null = null;
+  private onTimerFn: Fn | undefined;
 
-  constructor(info: OperatorInfo, fn: unknown) {
+  constructor(info: OperatorInfo) {
     super(info);
-    const bound = bindUserFunction<Fn>(fn, 'processElement', `process (${info.name})`);
-    this.lifecycle(bound.instance);
-    this.fn = bound.call;
-    const onTimer = (bound.instance as { onTimer?: unknown } | undefined)?.onTimer;
-    this.onTimerFn = typeof onTimer === 'function' ? (t: number, c: unknown, o: unknown) => onTimer.call(bound.instance, t, c, o) : undefined;
     this.context = processContext(this, () => this.keyed('getCurrentKey()').currentKey);
     this.timerContext = { ...this.context, timeDomain: () => this.timeDomain };
   }
 
-  processElement(value: I, timestamp: number): void {
-    this.timestamp = timestamp;
-    try {
-      this.fn(value, this.context, this.collector);
-    } catch (error) {
-      throw this.failure(error, value);
-    }
+  /** The function object's `onTimer`, if it has one. */
+  protected useOnTimer(instance: object | undefined): void {
+    const onTimer = (instance as { onTimer?: unknown } | undefined)?.onTimer;
+    this.onTimerFn = typeof onTimer === 'function' ? (t: number, c: unknown, o: unknown) => onTimer.call(instance, t, c, o) : undefined;
   }
 
   /** @internal */
@@ -138,12 +134,32 @@ export class ProcessOperator<I, O> extends StreamOperator<I, O> {
   }
 }
 
-/** The `ctx` of process functions: side outputs with the element's timestamp, its timestamp, time and timers. */
-function processContext(op: StreamOperator & { timestamp: number; keyedTimers?(): KeyedTimers<VoidNamespace> }, key: () => unknown): KeyedProcessContext<unknown> {
-  const timers = (): KeyedTimers<VoidNamespace> => {
-    if (op.keyedTimers === undefined || op.keyedState === null) {
-      throw new ConfigurationError(`${op.info.name}: setting timers is only supported on a keyed stream (keyBy before process)`);
+/** ProcessFunction, and KeyedProcessFunction on a keyed input (with keyed state and timers). */
+export class ProcessOperator<I, O> extends UserFunctionOperator<I, O> {
+  private readonly fn: Fn;
+
+  constructor(info: OperatorInfo, fn: unknown) {
+    super(info);
+    const bound = bindUserFunction<Fn>(fn, 'processElement', `process (${info.name})`);
+    this.lifecycle(bound.instance);
+    this.fn = bound.call;
+    this.useOnTimer(bound.instance);
+  }
+
+  processElement(value: I, timestamp: number): void {
+    this.timestamp = timestamp;
+    try {
+      this.fn(value, this.context, this.collector);
+    } catch (error) {
+      throw this.failure(error, value);
     }
+  }
+}
+
+/** The `ctx` of process functions: side outputs with the element's timestamp, its timestamp, time and timers. */
+function processContext(op: StreamOperator & { timestamp: number; keyedTimers(): KeyedTimers<VoidNamespace> }, key: () => unknown): KeyedProcessContext<unknown> {
+  const timers = (): KeyedTimers<VoidNamespace> => {
+    if (op.keyedState === null) throw new ConfigurationError(`${op.info.name}: setting timers is only supported on a keyed stream (keyBy before process)`);
     return op.keyedTimers();
   };
   const timerService: TimerService = {
@@ -201,14 +217,15 @@ export class GroupedReduceOperator<T> extends StreamOperator<T, T> {
   }
 }
 
-/** map / flatMap / process over connected streams. */
-export class CoOperator<O> extends StreamOperator<unknown, O> {
+/**
+ * map / flatMap / process over connected streams; on keyed connected streams
+ * (`connect(a, b).keyBy(k1, k2)`) a KeyedCoProcessFunction with keyed state,
+ * `getCurrentKey()` and timers.
+ */
+export class CoOperator<O> extends UserFunctionOperator<unknown, O> {
   private readonly first: Fn;
   private readonly second: Fn;
   private readonly arity: 1 | 2 | 3;
-  timestamp = NO_TIMESTAMP;
-  private readonly collector: Collector<O> = { collect: (record: O) => this.emit(record, this.timestamp) };
-  private readonly context: ProcessContext;
 
   constructor(info: OperatorInfo, fn: unknown, kind: 'map' | 'flatMap' | 'processElement') {
     super(info);
@@ -225,9 +242,7 @@ export class CoOperator<O> extends StreamOperator<unknown, O> {
     this.first = a.call;
     this.second = (...args: unknown[]) => m2.apply(self, args);
     this.arity = kind === 'map' ? 1 : kind === 'flatMap' ? 2 : 3;
-    this.context = processContext(this, () => {
-      throw new ConfigurationError(`${info.name}: getCurrentKey() needs keyed connected streams`);
-    });
+    this.useOnTimer(a.instance);
   }
 
   processElement(value: unknown, timestamp: number): void {

@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import {
   AggregatingStateDescriptor,
+  KeyedCoProcessFunction,
   KeyedProcessFunction,
   ListStateDescriptor,
   ManualProcessingTimeService,
@@ -327,5 +328,53 @@ describe('timers in jobs', function () {
       (e: Error) => e,
     );
     expect(String(error?.message) + String((error?.cause as Error)?.message)).to.contain('unkeyed timers').and.contain('only supported on a keyed stream');
+  });
+});
+
+describe('keyed connected streams', function () {
+  this.timeout(30000);
+
+  it('a KeyedCoProcessFunction shares keyed state and timers between its inputs: orders matched with payments, or timed out', async () => {
+    class Match extends KeyedCoProcessFunction<string, Ev, Ev, string> {
+      private order!: ValueState<number>;
+      override open() {
+        this.order = this.getRuntimeContext().getState(new ValueStateDescriptor<number>('order', Types.INT));
+      }
+      processElement1(o: Ev, ctx: KeyedProcessContext<string>) {
+        this.order.update(o.v);
+        ctx.timerService().registerEventTimeTimer(o.ts + 100);
+      }
+      processElement2(_p: Ev, ctx: KeyedProcessContext<string>, out: Collector<string>) {
+        const amount = this.order.value();
+        if (amount !== null) {
+          out.collect(`${ctx.getCurrentKey()} paid ${amount}`);
+          this.order.clear();
+        }
+      }
+      override onTimer(t: number, ctx: OnTimerContext<string>, out: Collector<string>) {
+        if (this.order.value() !== null) out.collect(`${ctx.getCurrentKey()} timed out at ${t}`);
+        this.order.clear();
+      }
+    }
+    for (const parallelism of [1, 2]) {
+      const env = environment({ parallelism });
+      const orders = punctuated(env, [
+        { key: 'x', v: 10, ts: 0 },
+        { key: 'y', v: 20, ts: 10 },
+        { key: 'z', v: 30, ts: 20, wm: 20 },
+      ]);
+      const payments = punctuated(env, [
+        { key: 'y', v: 0, ts: 50, wm: 50 },
+        { key: 'x', v: 0, ts: 300, wm: 300 },
+      ]);
+      const out = await orders
+        .connect(payments)
+        .keyBy((o) => o.key, (p) => p.key)
+        .process(new Match(), Types.STRING)
+        .executeAndCollect();
+      // The payments' watermark passes x's timer (100) only after x's payment (the watermark follows the record):
+      // x and y are paid; z's timer fires on the final watermark.
+      expect(out.sort()).to.deep.equal(['x paid 10', 'y paid 20', 'z timed out at 120']);
+    }
   });
 });
