@@ -11,9 +11,9 @@ export const NO_TIMESTAMP = Number.NEGATIVE_INFINITY;
 export const NO_WATERMARK = Number.NEGATIVE_INFINITY;
 export const MAX_WATERMARK = Number.POSITIVE_INFINITY;
 
-/** The timestamp `value` if it is a usable one, else an error naming `what` and the value. */
+/** The timestamp `value` if it is a usable one (a whole number of ms, as Flink's long), else an error naming `what` and the value. */
 export function checkTimestamp(value: unknown, what: string): number {
-  if (typeof value === 'number' && value === value && value !== Infinity) return value;
+  if (Number.isSafeInteger(value)) return value as number;
   if (value instanceof Date) throw new ConfigurationError(`${what} returned a Date; return its time in ms (date.getTime())`);
-  throw new ConfigurationError(`${what} must return a timestamp in ms (a number, not NaN or +Infinity), got ${describeValue(value)}`);
+  throw new ConfigurationError(`${what} must give a timestamp: a whole number of milliseconds, got ${describeValue(value)}`);
 }
