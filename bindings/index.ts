@@ -78,6 +78,7 @@ export type { FieldExpression } from './datastream/aggregations.js';
 export { DataGeneratorSource, RateLimiterStrategy, type Source, type SourceReader, type SourceReaderContext } from './datastream/sources.js';
 export type { NodeWritableLike } from './datastream/sinks.js';
 export { JobClient } from './datastream/JobClient.js';
+export { WindowedStream, AllWindowedStream } from './datastream/WindowedStream.js';
 export type { JobExecutionResult, JobMetrics, JobStatus } from './runtime/Job.js';
 export type { TaskMetricsSnapshot, OperatorMetrics, BackPressureLevel } from './runtime/TaskMetrics.js';
 export { IntCounter, LongCounter, DoubleCounter, AverageAccumulator, ListAccumulator, Histogram, type Accumulator } from './datastream/accumulators.js';
