@@ -40,6 +40,8 @@ export class KeyedOperatorState {
   backend: KeyedStateBackend<any> | null = null;
   /** The key of the record or timer being processed. */
   currentKey: unknown = undefined;
+  /** Changes whenever the current key may have changed. */
+  keyEpoch = 0;
   private hasKey = false;
   private readonly partitionedStates = new Map<string, { descriptor: StateDescriptor<any>; state: Partitioned }>();
   private readonly handles = new Map<string, { descriptor: StateDescriptor<any>; handle: object }>();
@@ -57,6 +59,7 @@ export class KeyedOperatorState {
 
   /** The next record's key. */
   setKey(key: unknown): void {
+    if (key !== this.currentKey || typeof key === 'object') this.keyEpoch++;
     this.currentKey = key;
     this.hasKey = true;
     if (this.backend !== null) {
@@ -181,6 +184,12 @@ export class KeyedOperatorState {
     return t;
   }
 
+  /** @internal A timer of `key` fires: it is the current key (the backend has set it). */
+  setTimerKey(key: unknown): void {
+    this.currentKey = key;
+    this.keyEpoch++;
+  }
+
   /** Fires the event-time timers the watermark passed. */
   advanceWatermark(watermark: number): void {
     for (const t of this.timerServices) t.advanceWatermark(watermark);
@@ -211,12 +220,32 @@ export class KeyedTimers<N> {
     return (this.service ??= this.owner.live().createTimerService<N>(this.name, this.namespaceType));
   }
 
+  // The last two event-time registrations: a window registers the same timers for element after element
+  // (trigger and cleanup), and a timer known to be there needs no lookup.
+  private readonly lastNamespace: [N | undefined, N | undefined] = [undefined, undefined];
+  private readonly lastTime = [NaN, NaN];
+  private readonly lastEpoch = [-1, -1];
+  private lastSlot = 0;
+
   registerEventTimeTimer(namespace: N, time: number): void {
+    const epoch = this.owner.keyEpoch;
+    for (let i = 0; i < 2; i++) {
+      if (this.lastNamespace[i] === namespace && this.lastTime[i] === time && this.lastEpoch[i] === epoch) return;
+    }
     this.live.registerEventTimeTimer(namespace, time);
+    const slot = (this.lastSlot = 1 - this.lastSlot);
+    this.lastNamespace[slot] = namespace;
+    this.lastTime[slot] = time;
+    this.lastEpoch[slot] = epoch;
   }
 
   deleteEventTimeTimer(namespace: N, time: number): void {
+    this.forgetRegistrations();
     this.live.deleteEventTimeTimer(namespace, time);
+  }
+
+  private forgetRegistrations(): void {
+    this.lastEpoch[0] = this.lastEpoch[1] = -1;
   }
 
   registerProcessingTimeTimer(namespace: N, time: number): void {
@@ -229,8 +258,10 @@ export class KeyedTimers<N> {
   }
 
   advanceWatermark(watermark: number): void {
-    this.service?.advanceWatermark(watermark, (key, namespace, time) => {
-      this.owner.currentKey = key;
+    if (this.service === null) return;
+    this.forgetRegistrations();
+    this.service.advanceWatermark(watermark, (key, namespace, time) => {
+      this.owner.setTimerKey(key);
       this.onTimer(namespace, time, true);
     });
   }
@@ -242,7 +273,7 @@ export class KeyedTimers<N> {
     const timer = this.time.schedule(next, (now) => {
       this.scheduled = null;
       this.live.advanceProcessingTime(Math.max(now, this.time.now()), (key, namespace, time) => {
-        this.owner.currentKey = key;
+        this.owner.setTimerKey(key);
         this.onTimer(namespace, time, false);
       });
       this.schedule();

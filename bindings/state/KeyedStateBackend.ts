@@ -42,6 +42,7 @@
  * backend.dispose();
  * ```
  */
+import { TimeWindow } from '../windowing/TimeWindow.js';
 import { ConfigurationError, SerializationError, WeirError } from '../errors.js';
 import type { LinearMemory } from '../core/LinearMemory.js';
 import type { MemoryBudget } from '../core/MemoryBudget.js';
@@ -230,6 +231,15 @@ export class KeyedStateBackend<K> {
 
   /** @internal The bytes of a namespace: `current` if they are equal to it, else a new array. */
   serializeNamespace<N>(serializer: TypeSerializer<N>, namespace: N, state: string, current?: Uint8Array): Uint8Array {
+    // A window keeps its bytes: the window operator asks for the same windows over and over.
+    const window = namespace instanceof TimeWindow ? namespace : undefined;
+    if (window?.nsBytes !== undefined) return window.nsBytes;
+    const bytes = this.serializeNamespaceBytes(serializer, namespace, state, current);
+    if (window !== undefined) window.nsBytes = bytes;
+    return bytes;
+  }
+
+  private serializeNamespaceBytes<N>(serializer: TypeSerializer<N>, namespace: N, state: string, current?: Uint8Array): Uint8Array {
     const out = this.nsOut;
     out.clear();
     try {

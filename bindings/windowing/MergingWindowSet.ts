@@ -12,19 +12,25 @@ import type { MergingWindowAssigner } from './WindowAssigner.js';
 
 type MergeFunction = (result: TimeWindow, merged: TimeWindow[], stateResult: TimeWindow, mergedStates: TimeWindow[]) => void;
 
-const id = (w: TimeWindow) => `${w.start}:${w.end}`;
+// The windows of a set never overlap, so a start names one (a number: no string per lookup).
+const id = (w: TimeWindow) => w.start;
 
 export class MergingWindowSet {
-  private mapping = new Map<string, { window: TimeWindow; state: TimeWindow }>();
+  private mapping = new Map<number, { window: TimeWindow; state: TimeWindow }>();
   private dirty = false;
+  private loaded = false;
+  private loadedKey: unknown = undefined;
 
   constructor(
     private readonly assigner: MergingWindowAssigner<unknown>,
     private readonly store: { value(): number[] | null; update(v: number[]): void; clear(): void },
   ) {}
 
-  /** Reads the current key's mapping. */
-  load(): void {
+  /** Reads the mapping of `key`, the current key (kept if it was the last one read: only this set writes it). */
+  load(key: unknown): void {
+    if (this.loaded && key === this.loadedKey && (typeof key !== 'object' || key === null)) return;
+    this.loaded = true;
+    this.loadedKey = key;
     this.mapping.clear();
     this.dirty = false;
     const flat = this.store.value();
@@ -50,12 +56,17 @@ export class MergingWindowSet {
 
   /** The window whose state holds `window`'s contents, if `window` is in the set. */
   getStateWindow(window: TimeWindow): TimeWindow | undefined {
-    return this.mapping.get(id(window))?.state;
+    const e = this.mapping.get(id(window));
+    // A window merged into one with the same start is gone (its timers may still fire).
+    return e !== undefined && e.window.end === window.end ? e.state : undefined;
   }
 
   /** Removes a window (it was cleaned up or is late). */
   retireWindow(window: TimeWindow): void {
-    if (this.mapping.delete(id(window))) this.dirty = true;
+    const e = this.mapping.get(id(window));
+    if (e === undefined || e.window.end !== window.end) return;
+    this.mapping.delete(id(window));
+    this.dirty = true;
   }
 
   /**

@@ -16,6 +16,8 @@ import { ConfigurationError } from '../errors.js';
 export class TimeWindow {
   readonly start: number;
   readonly end: number;
+  /** @internal Its bytes as a state namespace, kept once made (windows are reused by their assigner). */
+  nsBytes: Uint8Array | undefined = undefined;
 
   constructor(start: number, end: number) {
     if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || end < start) {

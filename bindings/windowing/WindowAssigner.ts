@@ -19,6 +19,30 @@
 import { ConfigurationError } from '../errors.js';
 import { GlobalWindow, TimeWindow } from './TimeWindow.js';
 
+/**
+ * The windows an aligned assigner handed out last, to hand out the same
+ * objects again: consecutive elements mostly fall into the same windows, and
+ * a window object keeps its serialized bytes for state and timers.
+ */
+class RecentWindows {
+  private readonly ring: Array<TimeWindow | undefined>;
+  private next = 0;
+  constructor(size: number) {
+    this.ring = new Array<TimeWindow | undefined>(size).fill(undefined);
+  }
+  get(start: number, end: number): TimeWindow {
+    const ring = this.ring;
+    for (let i = 0; i < ring.length; i++) {
+      const w = ring[i];
+      if (w !== undefined && w.start === start && w.end === end) return w;
+    }
+    const w = new TimeWindow(start, end);
+    ring[this.next] = w;
+    this.next = (this.next + 1) % ring.length;
+    return w;
+  }
+}
+
 /** What an assigner may ask of the operator that calls it. */
 export interface WindowAssignerContext {
   /** The current processing time (ms since the epoch, or the test clock). */
@@ -60,6 +84,7 @@ function eventTimestamp(timestamp: number | null, who: string): number {
 }
 
 class Tumbling<T> extends WindowAssigner<T, TimeWindow> {
+  private readonly windows = new RecentWindows(2);
   constructor(
     private readonly name: string,
     private readonly size: number,
@@ -77,7 +102,7 @@ class Tumbling<T> extends WindowAssigner<T, TimeWindow> {
   assignWindows(_element: T, timestamp: number | null, context: WindowAssignerContext): TimeWindow[] {
     const t = this.eventTime ? eventTimestamp(timestamp, this.name) : context.getCurrentProcessingTime();
     const start = TimeWindow.getWindowStartWithOffset(t, this.offset, this.size);
-    return [new TimeWindow(start, start + this.size)];
+    return [this.windows.get(start, start + this.size)];
   }
 
   isEventTime(): boolean {
@@ -90,6 +115,7 @@ class Tumbling<T> extends WindowAssigner<T, TimeWindow> {
 }
 
 class Sliding<T> extends WindowAssigner<T, TimeWindow> {
+  private readonly windows: RecentWindows;
   constructor(
     private readonly name: string,
     private readonly size: number,
@@ -104,13 +130,15 @@ class Sliding<T> extends WindowAssigner<T, TimeWindow> {
     if (size <= 0 || slide <= 0 || Math.abs(offset) >= slide) {
       throw new ConfigurationError(`${name} parameters must satisfy abs(offset) < slide and size > 0 and slide > 0, got size ${size}, slide ${slide}, offset ${offset}`);
     }
+    // An element's windows, and those of the next slide: a few, looked up in turn.
+    this.windows = new RecentWindows(Math.min(64, Math.ceil(size / slide) + 2));
   }
 
   assignWindows(_element: T, timestamp: number | null, context: WindowAssignerContext): TimeWindow[] {
     const t = this.eventTime ? eventTimestamp(timestamp, this.name) : context.getCurrentProcessingTime();
     const windows: TimeWindow[] = [];
     const lastStart = TimeWindow.getWindowStartWithOffset(t, this.offset, this.slide);
-    for (let start = lastStart; start > t - this.size; start -= this.slide) windows.push(new TimeWindow(start, start + this.size));
+    for (let start = lastStart; start > t - this.size; start -= this.slide) windows.push(this.windows.get(start, start + this.size));
     return windows;
   }
 

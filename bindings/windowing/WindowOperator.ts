@@ -177,7 +177,7 @@ export class WindowOperator<C, OUT> extends StreamOperator<unknown, OUT> {
 
   private addToMerging(value: unknown, timestamp: number, windows: TimeWindow[]): boolean {
     const set = this.mergingSets!;
-    set.load();
+    set.load(this.currentKey);
     let skipped = true;
     for (const window of windows) {
       const actual = set.addWindow(window, (result, merged, stateResult, mergedStates) => this.merge(result, merged, stateResult, mergedStates));
@@ -294,7 +294,7 @@ export class WindowOperator<C, OUT> extends StreamOperator<unknown, OUT> {
     let stateWindow: Window = window;
     const set = this.mergingSets;
     if (set !== undefined) {
-      set.load();
+      set.load(this.currentKey);
       const s = set.getStateWindow(window as TimeWindow);
       // A timer of a window that was merged away (its trigger did not delete it): nothing to do.
       if (s === undefined) return;
