@@ -203,6 +203,8 @@ export class KeyedOperatorState {
   }
 }
 
+const REMEMBERED = 8;
+
 /** The timers of one service, with the task's clock woken for the earliest processing-time timer. @internal */
 export class KeyedTimers<N> {
   private service: InternalTimerService<unknown, N> | null = null;
@@ -220,20 +222,20 @@ export class KeyedTimers<N> {
     return (this.service ??= this.owner.live().createTimerService<N>(this.name, this.namespaceType));
   }
 
-  // The last two event-time registrations: a window registers the same timers for element after element
-  // (trigger and cleanup), and a timer known to be there needs no lookup.
-  private readonly lastNamespace: [N | undefined, N | undefined] = [undefined, undefined];
-  private readonly lastTime = [NaN, NaN];
-  private readonly lastEpoch = [-1, -1];
+  // The last event-time registrations: a window registers the same timers for element after element
+  // (trigger and cleanup, for each of a sliding element's windows), and a timer known to be there needs no lookup.
+  private readonly lastNamespace: Array<N | undefined> = new Array<N | undefined>(REMEMBERED).fill(undefined);
+  private readonly lastTime = new Array<number>(REMEMBERED).fill(NaN);
+  private readonly lastEpoch = new Array<number>(REMEMBERED).fill(-1);
   private lastSlot = 0;
 
   registerEventTimeTimer(namespace: N, time: number): void {
     const epoch = this.owner.keyEpoch;
-    for (let i = 0; i < 2; i++) {
+    for (let i = 0; i < REMEMBERED; i++) {
       if (this.lastNamespace[i] === namespace && this.lastTime[i] === time && this.lastEpoch[i] === epoch) return;
     }
     this.live.registerEventTimeTimer(namespace, time);
-    const slot = (this.lastSlot = 1 - this.lastSlot);
+    const slot = (this.lastSlot = (this.lastSlot + 1) % REMEMBERED);
     this.lastNamespace[slot] = namespace;
     this.lastTime[slot] = time;
     this.lastEpoch[slot] = epoch;
@@ -245,7 +247,7 @@ export class KeyedTimers<N> {
   }
 
   private forgetRegistrations(): void {
-    this.lastEpoch[0] = this.lastEpoch[1] = -1;
+    this.lastEpoch.fill(-1);
   }
 
   registerProcessingTimeTimer(namespace: N, time: number): void {
