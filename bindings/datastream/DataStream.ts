@@ -54,6 +54,9 @@ import {
 } from './functions.js';
 import type { OutputTag } from './OutputTag.js';
 import { printSink, toSinkFunction, type NodeWritableLike } from './sinks.js';
+import { JoinedStreams } from './JoinedStreams.js';
+import { CoGroupedStreams } from './CoGroupedStreams.js';
+import { IntervalJoin } from './IntervalJoin.js';
 import type { StreamExecutionEnvironment, ExecuteOptions } from './StreamExecutionEnvironment.js';
 
 /** @internal One input of the next operator: a node's main or side output, and how it is partitioned. */
@@ -163,6 +166,22 @@ export class DataStream<T> {
   connect<U>(other: DataStream<U>): ConnectedStreams<T, U> {
     if (other.env !== this.env) throw new ConfigurationError('connect: both streams must come from the same StreamExecutionEnvironment');
     return new ConnectedStreams<T, U>(this.env, this, other);
+  }
+
+  /**
+   * Joins this stream with `other` in windows (Flink's window join):
+   * `.where(keyA).equalTo(keyB).window(assigner).apply((a, b) => …)`.
+   */
+  join<U>(other: DataStream<U>): JoinedStreams<T, U> {
+    return new JoinedStreams<T, U>(this, other);
+  }
+
+  /**
+   * Groups this stream with `other` per key and window (Flink's coGroup):
+   * `.where(keyA).equalTo(keyB).window(assigner).apply((as, bs, out) => …)`.
+   */
+  coGroup<U>(other: DataStream<U>): CoGroupedStreams<T, U> {
+    return new CoGroupedStreams<T, U>(this, other);
   }
 
   /** Round-robin over all consumer instances. */
@@ -491,6 +510,17 @@ export class KeyedStream<T, K> extends DataStream<T> {
    */
   countWindow(size: number, slide?: number): WindowedStream<T, K, GlobalWindow> {
     return countWindowOf(this.window(GlobalWindows.create<T>()), size, slide);
+  }
+
+  /**
+   * Joins each element with the elements of `other` (keyed the same way)
+   * whose timestamps lie within bounds of its own (Flink's interval join):
+   * `.between(lower, upper).process((a, b, ctx, out) => …)`. Event time only.
+   */
+  intervalJoin<U>(other: KeyedStream<U, K>): IntervalJoin<T, U, K> {
+    if (!(other instanceof KeyedStream)) throw new ConfigurationError(`intervalJoin: expected a KeyedStream (other.keyBy(…)), got ${other === null ? 'null' : typeof other === 'object' ? (other as object).constructor.name : typeof other}`);
+    if (other.env !== this.env) throw new ConfigurationError('intervalJoin: both streams must come from the same StreamExecutionEnvironment');
+    return new IntervalJoin<T, U, K>(this, other);
   }
 
   /** A KeyedProcessFunction: like process, with `ctx.getCurrentKey()`. */
