@@ -142,6 +142,9 @@ export class IntervalJoined<T1, T2, K> {
       throw new ConfigurationError(`intervalJoin: the key types of the two inputs differ: ${lk.toString()} (left) and ${rk.toString()} (right)`);
     }
     const keyType = lk ?? rk;
+    // Selectors of their own, so that the operator tells the inputs apart by them even when the user's are one function.
+    const leftKeySelector = (v: T1) => left.keySelector(v);
+    const rightKeySelector = (v: T2) => right.keySelector(v);
     const spec = {
       lowerBound: this.lowerBound,
       upperBound: this.upperBound,
@@ -152,9 +155,10 @@ export class IntervalJoined<T1, T2, K> {
       leftLateDataTag: this.leftLateDataTag,
       rightLateDataTag: this.rightLateDataTag,
       fn,
+      leftKeySelector: leftKeySelector as (v: unknown) => unknown,
     };
-    const leftEdges = left.repartition({ kind: 'HASH', keySelector: left.keySelector as (v: unknown) => unknown, keyType }).map((i) => ({ source: i.node, partitioner: i.partitioner, sideTag: i.sideTag, inputIndex: 0 }));
-    const rightEdges = right.repartition({ kind: 'HASH', keySelector: right.keySelector as (v: unknown) => unknown, keyType }).map((i) => ({ source: i.node, partitioner: i.partitioner, sideTag: i.sideTag, inputIndex: 1 }));
+    const leftEdges = left.repartition({ kind: 'HASH', keySelector: leftKeySelector, keyType }).map((i) => ({ source: i.node, partitioner: i.partitioner, sideTag: i.sideTag, inputIndex: 0 }));
+    const rightEdges = right.repartition({ kind: 'HASH', keySelector: rightKeySelector, keyType }).map((i) => ({ source: i.node, partitioner: i.partitioner, sideTag: i.sideTag, inputIndex: 1 }));
     const node = new Transformation('Interval Join', [...leftEdges, ...rightEdges], (info) => new IntervalJoinOperator<R>(info, spec), type);
     node.assignsTimestamps = true;
     for (const tag of [this.leftLateDataTag, this.rightLateDataTag]) if (tag !== undefined) node.sideTypes.set(tag.id, tag.type ?? (tag === this.leftLateDataTag ? spec.leftType : spec.rightType));

@@ -184,6 +184,8 @@ export class JoinedWithWindow<T1, T2, K, W extends Window> extends WindowSetting
    * element) of a key in a fired window: a JoinFunction's result is emitted,
    * a FlatJoinFunction emits through `out`. `type` is the results' type.
    */
+  apply<R>(fn: JoinFunction<T1, T2, R>, type?: TypeInformation<R>): SingleOutputStreamOperator<R>;
+  apply<R>(fn: FlatJoinFunction<T1, T2, R>, type?: TypeInformation<R>): SingleOutputStreamOperator<R>;
   apply<R>(fn: JoinFunction<T1, T2, R> | FlatJoinFunction<T1, T2, R>, type?: TypeInformation<R>): SingleOutputStreamOperator<R> {
     checkFunction(fn, 'join', 'join', 'a function (left, right) => result, a function (left, right, out) => void');
     const loop = isFlat(fn) ? flatNestedLoop : nestedLoop;

@@ -53,6 +53,8 @@ export interface IntervalJoinSpec {
   rightLateDataTag: OutputTag<any> | undefined;
   /** The user's ProcessJoinFunction (a function or an object with processElement). */
   fn: unknown;
+  /** The key selector of the left input's channels (tells the inputs apart when the key is set). */
+  leftKeySelector: (value: any) => unknown;
 }
 
 /** The `ctx` of a ProcessJoinFunction. */
@@ -146,7 +148,6 @@ export class IntervalJoinOperator<O> extends StreamOperator<unknown, O> {
 
   private process(value: unknown, timestamp: number, isLeft: boolean): void {
     try {
-      this.checkKey(isLeft);
       if (timestamp === NO_TIMESTAMP) {
         throw new ConfigurationError(
           `${this.info.name}: the ${isLeft ? 'left' : 'right'} element has no timestamp; elements of an interval join need event timestamps (assignTimestampsAndWatermarks before keyBy)`,
@@ -192,9 +193,21 @@ export class IntervalJoinOperator<O> extends StreamOperator<unknown, O> {
     else this.numLateRecordsDropped++;
   }
 
-  // Keys of different JS types never meet (they hash apart): refuse them instead of joining nothing.
-  private checkKey(isLeft: boolean): void {
-    const kind = keyKind(this.keyedState!.currentKey);
+  /** As the base class, checking first that both inputs' keys are of one JS type. */
+  override setKeyContextElement(record: unknown, selector: (value: unknown) => unknown): void {
+    let key: unknown;
+    try {
+      key = selector(record);
+      this.checkKey(selector === this.spec.leftKeySelector, key);
+    } catch (error) {
+      throw this.failure(error, record);
+    }
+    this.keyedState!.setKey(key);
+  }
+
+  // Keys of different JS types never meet (they hash apart, and the state backend has one key type): refuse them.
+  private checkKey(isLeft: boolean, key: unknown): void {
+    const kind = keyKind(key);
     const mine = isLeft ? 0 : 1;
     this.keyKinds[mine] ??= kind;
     const other = this.keyKinds[1 - mine];
