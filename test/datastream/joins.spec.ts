@@ -16,13 +16,16 @@ import fc from 'fast-check';
 import {
   ConfigurationError,
   CountTrigger,
+  DataGeneratorSource,
   EventTimeSessionWindows,
+  JobCancellationError,
   JobExecutionError,
   OutputTag,
   ProcessJoinFunction,
   RichCoGroupFunction,
   RichFlatJoinFunction,
   RichJoinFunction,
+  RateLimiterStrategy,
   SlidingEventTimeWindows,
   StreamExecutionEnvironment,
   TumblingEventTimeWindows,
@@ -706,6 +709,57 @@ describe('joins: functions and edge cases', function () {
     const error2 = (await jobFailure(env2.execute())) as Error;
     expect(error2.message).to.match(/the keys of the two inputs differ in type: the left input's key is a string, the right input's a number/);
   });
+});
+
+describe('joins: cancellation', function () {
+  this.timeout(30000);
+
+  const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+  for (const kind of ['window join', 'coGroup', 'interval join'] as const) {
+    it(`cancelling a running ${kind} stops it; every buffer and managed page is back`, async () => {
+      const env = environment({ parallelism: 2, autoWatermarkInterval: 5 });
+      const endless = (p: string) =>
+        env
+          .fromSource(new DataGeneratorSource((i: number) => ({ w: 0, key: `k${i % 7}`, id: `${p}${i}`, ts: i }), 1e12, RateLimiterStrategy.perSecond(20_000), EV), p)
+          .assignTimestampsAndWatermarks(WatermarkStrategy.forBoundedOutOfOrderness<Ev>(0).withTimestampAssigner((e) => e.ts));
+      let results = 0;
+      const count = () => void results++;
+      if (kind === 'interval join') {
+        endless('L')
+          .keyBy((e) => e.key)
+          .intervalJoin(endless('R').keyBy((e) => e.key))
+          .between(-20, 20)
+          .process((l: Ev, r: Ev, _c: ProcessJoinContext, o: Collector<string>) => o.collect(l.id + r.id), Types.STRING)
+          .sinkTo(count);
+      } else if (kind === 'coGroup') {
+        endless('L')
+          .coGroup(endless('R'))
+          .where((e) => e.key)
+          .equalTo((e) => e.key)
+          .window(TumblingEventTimeWindows.of(50))
+          .apply((ls: Iterable<Ev>, _rs: Iterable<Ev>, o: Collector<number>) => o.collect([...ls].length), Types.INT)
+          .sinkTo(count);
+      } else {
+        endless('L')
+          .join(endless('R'))
+          .where((e) => e.key)
+          .equalTo((e) => e.key)
+          .window(TumblingEventTimeWindows.of(50))
+          .apply((l: Ev, r: Ev) => l.id + r.id, Types.STRING)
+          .sinkTo(count);
+      }
+      const client = env.executeAsync(kind);
+      for (let i = 0; i < 1000 && results < 20; i++) await sleep(5);
+      expect(results, 'results before the cancel').to.be.greaterThan(0);
+      await client.cancel();
+      const error = await client.getJobExecutionResult().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).to.be.instanceOf(JobCancellationError);
+    });
+  }
 });
 
 describe('joins: refusals', () => {
