@@ -171,6 +171,13 @@ export class DataStream<T> {
   /**
    * Joins this stream with `other` in windows (Flink's window join):
    * `.where(keyA).equalTo(keyB).window(assigner).apply((a, b) => …)`.
+   *
+   * @example
+   * ```ts
+   * orders.join(payments).where((o) => o.id).equalTo((p) => p.orderId)
+   *   .window(TumblingEventTimeWindows.of(Time.minutes(5)))
+   *   .apply((o, p) => ({ id: o.id, paid: p.amount }));
+   * ```
    */
   join<U>(other: DataStream<U>): JoinedStreams<T, U> {
     return new JoinedStreams<T, U>(this, other);
@@ -179,6 +186,13 @@ export class DataStream<T> {
   /**
    * Groups this stream with `other` per key and window (Flink's coGroup):
    * `.where(keyA).equalTo(keyB).window(assigner).apply((as, bs, out) => …)`.
+   *
+   * @example
+   * ```ts
+   * orders.coGroup(payments).where((o) => o.id).equalTo((p) => p.orderId)
+   *   .window(TumblingEventTimeWindows.of(Time.minutes(5)))
+   *   .apply((os, ps, out) => { if ([...ps].length === 0) for (const o of os) out.collect(o); }); // unpaid orders
+   * ```
    */
   coGroup<U>(other: DataStream<U>): CoGroupedStreams<T, U> {
     return new CoGroupedStreams<T, U>(this, other);
@@ -516,6 +530,14 @@ export class KeyedStream<T, K> extends DataStream<T> {
    * Joins each element with the elements of `other` (keyed the same way)
    * whose timestamps lie within bounds of its own (Flink's interval join):
    * `.between(lower, upper).process((a, b, ctx, out) => …)`. Event time only.
+   *
+   * @example
+   * ```ts
+   * clicks.keyBy((c) => c.user)
+   *   .intervalJoin(views.keyBy((v) => v.user))
+   *   .between(-Time.seconds(10), 0) // views up to 10 s before each click
+   *   .process((click, view, ctx, out) => out.collect({ click, view }));
+   * ```
    */
   intervalJoin<U>(other: KeyedStream<U, K>): IntervalJoin<T, U, K> {
     if (!(other instanceof KeyedStream)) throw new ConfigurationError(`intervalJoin: expected a KeyedStream (other.keyBy(…)), got ${other === null ? 'null' : typeof other === 'object' ? (other as object).constructor.name : typeof other}`);

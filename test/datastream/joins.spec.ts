@@ -615,6 +615,34 @@ describe('joins: functions and edge cases', function () {
     expect(out).to.deep.equal(['l1r1']);
   });
 
+  it('inputs whose type is not declared join too (the tagged union carries them as GENERIC)', async () => {
+    const env = environment({ parallelism: 2 });
+    const strategy = WatermarkStrategy.forMonotonousTimestamps<{ k: string; t: number }>().withTimestampAssigner((e) => e.t);
+    const a = env.fromElements({ k: 'x', t: 1 }, { k: 'y', t: 2 }).assignTimestampsAndWatermarks(strategy);
+    const b = env.fromElements({ k: 'x', t: 3 }).assignTimestampsAndWatermarks(strategy);
+    expect(a.getType()).to.equal(undefined);
+    const out = await a
+      .join(b)
+      .where((e) => e.k)
+      .equalTo((e) => e.k)
+      .window(TumblingEventTimeWindows.of(10))
+      .apply((l, r) => `${l.k}${l.t}${r.t}`, Types.STRING)
+      .executeAndCollect();
+    expect(out).to.deep.equal(['x13']);
+  });
+
+  it('a stream interval-joined with itself pairs each element with its neighbours in time (and itself)', async () => {
+    const env = environment({ parallelism: 2 });
+    const s = side(env, [el('a', 'x', 0), el('a', 'y', 5), el('a', 'z', 20), el('b', 'w', 5)]);
+    const out = await s
+      .keyBy((e) => e.key)
+      .intervalJoin(s.keyBy((e) => e.key))
+      .between(-5, 5)
+      .process((l: Ev, r: Ev, _c: ProcessJoinContext, o: Collector<string>) => o.collect(l.id + r.id), Types.STRING)
+      .executeAndCollect();
+    expect(out.sort()).to.deep.equal(['ww', 'xx', 'xy', 'yx', 'yy', 'zz']);
+  });
+
   it('an error thrown by the join function fails the job naming the operator', async () => {
     const env = environment();
     const { left, right } = twoSides(env);
