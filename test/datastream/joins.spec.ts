@@ -28,6 +28,7 @@ import {
   RateLimiterStrategy,
   SlidingEventTimeWindows,
   StreamExecutionEnvironment,
+  TimeEvictor,
   TumblingEventTimeWindows,
   Types,
   WatermarkStrategy,
@@ -599,6 +600,21 @@ describe('joins: functions and edge cases', function () {
     // Key a has 3 elements: the count trigger fires after the 2nd; b and c have one each and never fire.
     expect(out).to.have.length(1);
     expect(out[0]).to.match(/^(l1\+l2\||l1\|r1|l2\|r1)$/);
+  });
+
+  it('an evictor sees the tagged elements of both sides: TimeEvictor.of(6) keeps those within 6 ms of the window’s latest', async () => {
+    const env = environment({ parallelism: 2 });
+    const { left, right } = twoSides(env);
+    const out = await left
+      .join(right)
+      .where((e) => e.key)
+      .equalTo((e) => e.key)
+      .window(TumblingEventTimeWindows.of(100))
+      .evictor(TimeEvictor.of(6))
+      .apply((l: Ev, r: Ev) => `${l.id}${r.id}`, Types.STRING)
+      .executeAndCollect();
+    // Key a holds l1 (10), r1 (15), l2 (20): l1 is evicted (10 <= 20 − 6).
+    expect(out).to.deep.equal(['l2r1']);
   });
 
   it('numbers as keys, and a declared key type on where() only', async () => {
