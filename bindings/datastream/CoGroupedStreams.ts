@@ -135,7 +135,7 @@ function describeFn(fn: unknown): string {
 }
 
 /** The settings shared by coGroup and join, from `where` to `window`. @internal */
-export class TwoInputWindowSpec<T1, T2, K, W extends Window> {
+export class TwoInputWindowSpec<T1, T2, K, W extends TimeWindow | GlobalWindow> {
   trigger: Trigger<any, W> | undefined;
   evictor: Evictor<any, W> | undefined;
   allowedLateness: number | undefined;
@@ -223,9 +223,14 @@ export function checkFunction(fn: unknown, method: string, what: string, shape: 
 }
 
 /** The steps after `window`, shared by coGroup and join. @internal */
-export abstract class WindowSettingsBase<W extends Window> {
+export abstract class WindowSettingsBase<W extends TimeWindow | GlobalWindow> {
   /** @internal */
-  constructor(protected readonly spec: TwoInputWindowSpec<any, any, any, W>) {}
+  protected readonly spec: TwoInputWindowSpec<any, any, any, W>;
+
+  /** @internal */
+  constructor(spec: TwoInputWindowSpec<any, any, any, W>) {
+    this.spec = spec;
+  }
 
   /** Replaces the assigner's default trigger (it sees the tagged elements). */
   trigger(trigger: Trigger<any, W>): this {
@@ -323,7 +328,7 @@ export class CoGroupedEqualTo<T1, T2, K> {
   ) {}
 
   /** The windows both inputs are cut into (the assigner sees the tagged elements). */
-  window<W extends Window>(assigner: WindowAssigner<any, W>): CoGroupedWithWindow<T1, T2, K, W> {
+  window<W extends TimeWindow | GlobalWindow>(assigner: WindowAssigner<any, W>): CoGroupedWithWindow<T1, T2, K, W> {
     checkAssigner(assigner, 'coGroup');
     return new CoGroupedWithWindow<T1, T2, K, W>(new TwoInputWindowSpec('coGroup', this.input1, this.input2, this.key1, this.key2, this.keyType, assigner));
   }
@@ -335,7 +340,7 @@ export class CoGroupedEqualTo<T1, T2, K> {
 }
 
 /** A windowed coGroup: optionally a trigger, an evictor, an allowed lateness; then {@link apply}. */
-export class CoGroupedWithWindow<T1, T2, K, W extends Window> extends WindowSettingsBase<W> {
+export class CoGroupedWithWindow<T1, T2, K, W extends TimeWindow | GlobalWindow> extends WindowSettingsBase<W> {
   /**
    * Calls `fn(first, second, out)` once per key and fired window with the
    * elements of each input in it (one group may be empty); `type` is the

@@ -42,7 +42,6 @@ import {
   type GroupsFunction,
 } from './CoGroupedStreams.js';
 
-type Window = TimeWindow | GlobalWindow;
 
 /** Flink's JoinFunction: one result per pair. */
 export type JoinFunction<IN1, IN2, OUT> = ((first: IN1, second: IN2) => OUT) | ({ join(first: IN1, second: IN2): OUT } & RichMethods);
@@ -166,7 +165,7 @@ export class JoinedEqualTo<T1, T2, K> {
   ) {}
 
   /** The windows both inputs are cut into (the assigner sees the tagged elements). */
-  window<W extends Window>(assigner: WindowAssigner<any, W>): JoinedWithWindow<T1, T2, K, W> {
+  window<W extends TimeWindow | GlobalWindow>(assigner: WindowAssigner<any, W>): JoinedWithWindow<T1, T2, K, W> {
     checkAssigner(assigner, 'join');
     return new JoinedWithWindow<T1, T2, K, W>(new TwoInputWindowSpec('join', this.input1, this.input2, this.key1, this.key2, this.keyType, assigner));
   }
@@ -178,7 +177,7 @@ export class JoinedEqualTo<T1, T2, K> {
 }
 
 /** A windowed join: optionally a trigger, an evictor, an allowed lateness; then {@link apply}. */
-export class JoinedWithWindow<T1, T2, K, W extends Window> extends WindowSettingsBase<W> {
+export class JoinedWithWindow<T1, T2, K, W extends TimeWindow | GlobalWindow> extends WindowSettingsBase<W> {
   /**
    * Calls `fn` for every pair (first input's element, second input's
    * element) of a key in a fired window: a JoinFunction's result is emitted,
