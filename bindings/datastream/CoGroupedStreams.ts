@@ -26,7 +26,7 @@
  */
 import { ConfigurationError } from '../errors.js';
 import type { TypeInformation } from '../types/TypeInformation.js';
-import { Types, warnGenericFallback } from '../types/Types.js';
+import { Types } from '../types/Types.js';
 import type { Evictor } from '../windowing/Evictor.js';
 import type { GlobalWindow, TimeWindow } from '../windowing/TimeWindow.js';
 import type { Trigger } from '../windowing/Trigger.js';
@@ -43,18 +43,14 @@ export type TaggedUnion<T1, T2> = { one: T1; two?: undefined } | { one?: undefin
 /**
  * The type of the tagged union: an object with both fields nullable (the
  * absent one is undefined), each of its input's type, or GENERIC when that
- * input's type is not known before the job runs.
+ * input's type is not known before the job runs (a type inferred from the
+ * first record would fit one side only). Declare the inputs' types to avoid
+ * GENERIC's slower encoding.
  * @internal
  */
-export function taggedUnionType<T1, T2>(one: TypeInformation<T1> | undefined, two: TypeInformation<T2> | undefined, what: string): TypeInformation<TaggedUnion<T1, T2>> {
-  const side = (t: TypeInformation<any> | undefined, which: string) => {
-    if (t === undefined) {
-      warnGenericFallback(`${what} (its ${which} input)`);
-      return Types.NULLABLE(Types.GENERIC);
-    }
-    return t.kind === 'NULLABLE' ? t : Types.NULLABLE(t);
-  };
-  return Types.OBJECT({ one: side(one, 'first'), two: side(two, 'second') } as never) as TypeInformation<TaggedUnion<T1, T2>>;
+export function taggedUnionType<T1, T2>(one: TypeInformation<T1> | undefined, two: TypeInformation<T2> | undefined): TypeInformation<TaggedUnion<T1, T2>> {
+  const side = (t: TypeInformation<any> | undefined) => (t === undefined ? Types.NULLABLE(Types.GENERIC) : t.kind === 'NULLABLE' ? t : Types.NULLABLE(t));
+  return Types.OBJECT({ one: side(one), two: side(two) } as never) as TypeInformation<TaggedUnion<T1, T2>>;
 }
 
 /** Flink's CoGroupFunction: per key and window, the elements of both inputs (either group may be empty). */
@@ -156,7 +152,7 @@ export class TwoInputWindowSpec<T1, T2, K, W extends TimeWindow | GlobalWindow> 
    */
   build<R>(windowFunction: CoGroupWindowFunction, type: TypeInformation<R> | undefined): SingleOutputStreamOperator<R> {
     const { what, key1, key2 } = this;
-    const unionType = taggedUnionType<T1, T2>(this.input1.getType(), this.input2.getType(), what);
+    const unionType = taggedUnionType<T1, T2>(this.input1.getType(), this.input2.getType());
     const one = this.input1.map((v: T1) => ({ one: v }) as TaggedUnion<T1, T2>, unionType);
     const two = this.input2.map((v: T2) => ({ two: v }) as TaggedUnion<T1, T2>, unionType);
     // Keys of different JS types never meet (they hash apart): refuse them instead of joining nothing.
