@@ -146,3 +146,6 @@ export {
 } from './state/KeyedStateBackend.js';
 export { InternalTimerService, type OnTimer } from './state/InternalTimerService.js';
 export { VoidNamespace, VoidNamespaceType, TimeWindowNamespaceType, GlobalWindowNamespaceType } from './state/StateNamespaces.js';
+export { JoinedStreams, JoinedWhere, JoinedEqualTo, JoinedWithWindow, RichJoinFunction, RichFlatJoinFunction, type JoinFunction, type FlatJoinFunction } from './datastream/JoinedStreams.js';
+export { CoGroupedStreams, CoGroupedWhere, CoGroupedEqualTo, CoGroupedWithWindow, RichCoGroupFunction, type CoGroupFunction, type TaggedUnion } from './datastream/CoGroupedStreams.js';
+export { IntervalJoin, IntervalJoined, ProcessJoinFunction, type ProcessJoinFunctionLike, type ProcessJoinContext } from './datastream/IntervalJoin.js';

@@ -54,6 +54,9 @@ import {
 } from './functions.js';
 import type { OutputTag } from './OutputTag.js';
 import { printSink, toSinkFunction, type NodeWritableLike } from './sinks.js';
+import { JoinedStreams } from './JoinedStreams.js';
+import { CoGroupedStreams } from './CoGroupedStreams.js';
+import { IntervalJoin } from './IntervalJoin.js';
 import type { StreamExecutionEnvironment, ExecuteOptions } from './StreamExecutionEnvironment.js';
 
 /** @internal One input of the next operator: a node's main or side output, and how it is partitioned. */
@@ -163,6 +166,36 @@ export class DataStream<T> {
   connect<U>(other: DataStream<U>): ConnectedStreams<T, U> {
     if (other.env !== this.env) throw new ConfigurationError('connect: both streams must come from the same StreamExecutionEnvironment');
     return new ConnectedStreams<T, U>(this.env, this, other);
+  }
+
+  /**
+   * Joins this stream with `other` in windows (Flink's window join):
+   * `.where(keyA).equalTo(keyB).window(assigner).apply((a, b) => …)`.
+   *
+   * @example
+   * ```ts
+   * orders.join(payments).where((o) => o.id).equalTo((p) => p.orderId)
+   *   .window(TumblingEventTimeWindows.of(Time.minutes(5)))
+   *   .apply((o, p) => ({ id: o.id, paid: p.amount }));
+   * ```
+   */
+  join<U>(other: DataStream<U>): JoinedStreams<T, U> {
+    return new JoinedStreams<T, U>(this, other);
+  }
+
+  /**
+   * Groups this stream with `other` per key and window (Flink's coGroup):
+   * `.where(keyA).equalTo(keyB).window(assigner).apply((as, bs, out) => …)`.
+   *
+   * @example
+   * ```ts
+   * orders.coGroup(payments).where((o) => o.id).equalTo((p) => p.orderId)
+   *   .window(TumblingEventTimeWindows.of(Time.minutes(5)))
+   *   .apply((os, ps, out) => { if ([...ps].length === 0) for (const o of os) out.collect(o); }); // unpaid orders
+   * ```
+   */
+  coGroup<U>(other: DataStream<U>): CoGroupedStreams<T, U> {
+    return new CoGroupedStreams<T, U>(this, other);
   }
 
   /** Round-robin over all consumer instances. */
@@ -491,6 +524,25 @@ export class KeyedStream<T, K> extends DataStream<T> {
    */
   countWindow(size: number, slide?: number): WindowedStream<T, K, GlobalWindow> {
     return countWindowOf(this.window(GlobalWindows.create<T>()), size, slide);
+  }
+
+  /**
+   * Joins each element with the elements of `other` (keyed the same way)
+   * whose timestamps lie within bounds of its own (Flink's interval join):
+   * `.between(lower, upper).process((a, b, ctx, out) => …)`. Event time only.
+   *
+   * @example
+   * ```ts
+   * clicks.keyBy((c) => c.user)
+   *   .intervalJoin(views.keyBy((v) => v.user))
+   *   .between(-Time.seconds(10), 0) // views up to 10 s before each click
+   *   .process((click, view, ctx, out) => out.collect({ click, view }));
+   * ```
+   */
+  intervalJoin<U>(other: KeyedStream<U, K>): IntervalJoin<T, U, K> {
+    if (!(other instanceof KeyedStream)) throw new ConfigurationError(`intervalJoin: expected a KeyedStream (other.keyBy(…)), got ${other === null ? 'null' : typeof other === 'object' ? (other as object).constructor.name : typeof other}`);
+    if (other.env !== this.env) throw new ConfigurationError('intervalJoin: both streams must come from the same StreamExecutionEnvironment');
+    return new IntervalJoin<T, U, K>(this, other);
   }
 
   /** A KeyedProcessFunction: like process, with `ctx.getCurrentKey()`. */
