@@ -61,10 +61,14 @@ type UserWindowFunction =
 function internalFunction(user: UserWindowFunction, single: boolean, finish: ((values: unknown[]) => unknown) | undefined, name: string): InternalWindowFunction<any, any> {
   // With an evictor, reduce/aggregate run over the remaining elements at fire time (`finish`).
   const valueOf = (contents: unknown): unknown => (finish !== undefined ? finish(contents as unknown[]) : contents);
+  // An evictor may leave a reduce/aggregate window no element: then there is nothing to emit.
+  const emptied = (contents: unknown): boolean => finish !== undefined && (contents as unknown[]).length === 0;
   if (user.kind === 'none') {
     return {
       functions: [],
-      process: (_k, _w, _c, contents, out) => out.collect(valueOf(contents)),
+      process: (_k, _w, _c, contents, out) => {
+        if (!emptied(contents)) out.collect(valueOf(contents));
+      },
       clear: () => undefined,
     };
   }
@@ -72,16 +76,19 @@ function internalFunction(user: UserWindowFunction, single: boolean, finish: ((v
   const bound = bindWindowFunction(user.fn, method, `${user.kind === 'process' ? 'process' : 'apply'} on windows (${name})`);
   const elements = (contents: unknown): Iterable<unknown> => (single || finish !== undefined ? [valueOf(contents)] : (contents as unknown[]));
   const call = bound.call;
-  let process: InternalWindowFunction<any, any>['process'];
+  let run: InternalWindowFunction<any, any>['process'];
   if (user.kind === 'process') {
-    process = user.all
+    run = user.all
       ? (_key, _window, context, contents, out) => call(context, elements(contents), out)
       : (key, _window, context, contents, out) => call(key, context, elements(contents), out);
   } else {
-    process = user.all
+    run = user.all
       ? (_key, window, _context, contents, out) => call(window, elements(contents), out)
       : (key, window, _context, contents, out) => call(key, window, elements(contents), out);
   }
+  const process: InternalWindowFunction<any, any>['process'] = (key, window, context, contents, out) => {
+    if (!emptied(contents)) run(key, window, context, contents, out);
+  };
   const clear = bound.clear;
   return {
     functions: bound.instance === undefined ? [] : [bound.instance],

@@ -85,7 +85,7 @@ export type ProcessFunctionLike<I, O> = ((value: I, ctx: ProcessContext, out: Co
 /** A keyed process function: a function, a {@link KeyedProcessFunction}, or an object with `processElement`. */
 export type KeyedProcessFunctionLike<K, I, O> =
   | ((value: I, ctx: KeyedProcessContext<K>, out: Collector<O>) => void)
-  | ({ processElement(value: I, ctx: KeyedProcessContext<K>, out: Collector<O>): void } & RichMethods);
+  | ({ processElement(value: I, ctx: KeyedProcessContext<K>, out: Collector<O>): void; onTimer?(timestamp: number, ctx: OnTimerContext<K>, out: Collector<O>): void } & RichMethods);
 export type KeySelector<T, K> = ((value: T) => K) | { getKey(value: T): K };
 
 /** A map function with a lifecycle. @example `class Scale extends RichMapFunction<number, number> { map(x) { return x * this.getRuntimeContext().getIndexOfThisSubtask(); } }` */
@@ -195,6 +195,8 @@ export interface CoFlatMapFunction<I1, I2, O> extends RichMethods {
 export interface CoProcessFunctionLike<I1, I2, O> extends RichMethods {
   processElement1(value: I1, ctx: ProcessContext, out: Collector<O>): void;
   processElement2(value: I2, ctx: ProcessContext, out: Collector<O>): void;
+  /** On keyed connected streams: a timer fired (see {@link KeyedCoProcessFunction}). */
+  onTimer?(timestamp: number, ctx: OnTimerContext<any>, out: Collector<O>): void;
 }
 
 /** process over connected streams, with side outputs. */

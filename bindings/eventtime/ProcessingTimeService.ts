@@ -19,7 +19,11 @@ export interface ScheduledTimer {
 export interface ProcessingTimeService {
   /** Milliseconds since the epoch, as the job sees them. */
   getCurrentProcessingTime(): number;
-  /** Calls `callback(time)` once the clock reaches `time` (at once if it has). */
+  /**
+   * Calls `callback(time)` once the clock reaches `time`, never from inside
+   * this call (a time already reached fires as soon as the clock's next step:
+   * the next macrotask for the wall clock, the next advance for a manual one).
+   */
   registerTimer(time: number, callback: (time: number) => void): ScheduledTimer;
 }
 
@@ -52,7 +56,8 @@ export class SystemProcessingTimeService implements ProcessingTimeService {
 /**
  * A clock that moves only when told to: {@link advance} or {@link setCurrentTime}
  * fire the timers that came due, in time order (timers registered by a
- * callback fire in the same call if they are due too).
+ * callback fire in the same call if they are due too; a timer registered for
+ * a time already reached waits for the next advance).
  *
  * @example
  * ```ts
@@ -81,14 +86,17 @@ export class ManualProcessingTimeService implements ProcessingTimeService {
     this.timers.push(timer);
     return {
       cancel: () => {
+        if (timer.cancelled) return;
         timer.cancelled = true;
+        const i = this.timers.indexOf(timer);
+        if (i >= 0) this.timers.splice(i, 1);
       },
     };
   }
 
   /** Timers not yet fired nor cancelled. */
   get numPendingTimers(): number {
-    return this.timers.filter((t) => !t.cancelled).length;
+    return this.timers.length;
   }
 
   /** Moves the clock forward by `ms` and fires what came due. */

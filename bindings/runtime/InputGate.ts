@@ -63,6 +63,15 @@ export class InputGate {
     }
   }
 
+  /** Ends a {@link waitForData} without data: the task has other work (output a timer left behind). */
+  wakeUp(): void {
+    const wake = this.wake;
+    if (wake !== null) {
+      this.wake = null;
+      wake();
+    }
+  }
+
   /** The next buffer or event, or undefined if nothing has arrived; see {@link lastChannel}. */
   poll(): ChannelItem | undefined {
     const ready = this.ready;

@@ -179,8 +179,10 @@ export class Job {
           const info: OperatorInfo = { name: n.name, uid: n.uid, subtask: i, parallelism: p, maxParallelism, jobName, budget: this.options.budget };
           const op = n.source !== undefined ? new SourceOperator(info) : n.createOperator(info);
           // An operator fed through keyBy has keyed state and timers, keyed by its input's key selector.
-          const keyed = n.inputs.find((e) => e.partitioner?.kind === 'HASH');
-          if (keyed !== undefined) op.keyContext = { keyType: keyed.partitioner!.keyType };
+          // As Flink, an operator is keyed when all its inputs are (connect(keyed, plain) is not: input 2 has no key).
+          if (n.inputs.length > 0 && n.inputs.every((e) => e.partitioner?.kind === 'HASH')) {
+            op.keyContext = { keyType: n.inputs.find((e) => e.partitioner!.keyType !== undefined)?.partitioner!.keyType };
+          }
           ops.set(n, op);
         }
         const writers: RecordWriter[] = [];

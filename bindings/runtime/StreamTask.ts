@@ -112,7 +112,10 @@ export class StreamTask {
         callback(t);
       } catch (error) {
         this.onFailure(error instanceof JobExecutionError ? error : this.operators[0]!.failure(error, undefined, false));
+        return;
       }
+      // Output the timer could not hand on (buffers full, an async sink busy) is the loop's to finish: wake it.
+      if (!this.outputAvailable || this.sinkPending) this.gate?.wakeUp();
     };
     const inner = clock.registerTimer(at, (t) => {
       this.timers.delete(handle);
@@ -143,6 +146,8 @@ export class StreamTask {
         // End of bounded input: event time ends (this fires every event-time window and timer downstream).
         this.operators[0]!.processWatermark(MAX_WATERMARK);
       } else await this.readInput(this.gate!, signal);
+      // As Flink, processing time stops with the input: no timer runs during or after finish.
+      this.stopTimers();
       for (const op of this.operators) await abortable(Promise.resolve(op.finish()), signal);
       for (const w of this.writers) {
         this.metrics.startWait(Waiting.BackPressured);
@@ -217,6 +222,9 @@ export class StreamTask {
     const head = this.operators[0]!;
     const metrics = this.metrics;
     while (!gate.isFinished) {
+      // What a timer emitted while the task waited: out first (it may not have fit the buffers).
+      if (this.sinkPending) await this.waitForSinks(signal);
+      if (!this.outputAvailable) await this.waitForOutput(signal);
       const item = gate.poll();
       if (item === undefined) {
         metrics.startWait(Waiting.Idle);
@@ -234,10 +242,7 @@ export class StreamTask {
           valve.channelEnded(channel.indexInInput);
           if (--this.openPerInput[channel.inputIndex]! === 0) head.endInput(channel.inputIndex);
         }
-        // A watermark may have fired windows or timers: their output first.
-        if (this.sinkPending) await this.waitForSinks(signal);
-        if (!this.outputAvailable) await this.waitForOutput(signal);
-        continue;
+        continue; // a watermark may have fired windows or timers: the loop sends their output first
       }
       try {
         await this.readBuffer(channel, item.segment, item.size, head, signal);

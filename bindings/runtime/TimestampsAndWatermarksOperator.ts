@@ -58,9 +58,10 @@ export class TimestampsAndWatermarksOperator<T> extends StreamOperator<T, T> {
     }
     const interval = this.time.autoWatermarkInterval;
     if (interval > 0) {
-      const tick = (now: number) => {
+      // The next tick is an interval from now on the clock (after a stall, ticks do not replay).
+      const tick = () => {
         this.periodicEmit();
-        this.time.schedule(now + interval, tick);
+        this.time.schedule(this.time.now() + interval, tick);
       };
       this.time.schedule(this.time.now() + interval, tick);
     }

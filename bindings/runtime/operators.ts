@@ -97,13 +97,21 @@ abstract class UserFunctionOperator<I, O> extends StreamOperator<I, O> {
   protected readonly context: KeyedProcessContext<unknown>;
   private readonly timerContext: OnTimerContext<unknown>;
   private timeDomain: 'EVENT_TIME' | 'PROCESSING_TIME' = 'EVENT_TIME';
+  private timerTime = 0;
   private timers: KeyedTimers<VoidNamespace> | null = null;
   private onTimerFn: Fn | undefined;
 
   constructor(info: OperatorInfo) {
     super(info);
     this.context = processContext(this, () => this.keyed('getCurrentKey()').currentKey);
-    this.timerContext = { ...this.context, timeDomain: () => this.timeDomain };
+    // In onTimer, ctx.timestamp() and side outputs have the timer's time in both domains (as Flink); what
+    // `out` emits from a processing-time timer has none.
+    this.timerContext = {
+      ...this.context,
+      timestamp: () => this.timerTime,
+      output: <X>(tag: OutputTag<X>, value: X) => this.sideOutputs.get(tag.id)?.collect(value, this.timerTime),
+      timeDomain: () => this.timeDomain,
+    };
   }
 
   /** The function object's `onTimer`, if it has one. */
@@ -120,6 +128,7 @@ abstract class UserFunctionOperator<I, O> extends StreamOperator<I, O> {
   private fire(time: number, eventTime: boolean): void {
     // As Flink: what an event-time timer emits has the timer's time; a processing-time timer's output has none.
     this.timestamp = eventTime ? time : NO_TIMESTAMP;
+    this.timerTime = time;
     this.timeDomain = eventTime ? 'EVENT_TIME' : 'PROCESSING_TIME';
     try {
       this.onTimerFn?.(time, this.timerContext, this.collector);
@@ -202,7 +211,7 @@ export class GroupedReduceOperator<T> extends StreamOperator<T, T> {
   processElement(value: T, timestamp: number): void {
     let result: T;
     try {
-      const state = (this.state ??= this.keyed('reduce').keyed(new ValueStateDescriptor<T>('reduce', this.type ?? Types.infer(value))));
+      const state = (this.state ??= this.keyed('reduce').keyed(new ValueStateDescriptor<T>('weir.rolling-reduce', this.type ?? Types.infer(value))));
       const previous = state.value();
       if (previous !== null) result = this.fn(previous, value);
       else {
@@ -276,9 +285,12 @@ export class CoOperator<O> extends UserFunctionOperator<unknown, O> {
 export class SinkOperator<T> extends StreamOperator<T, never> {
   private readonly invoke: Fn;
   private readonly sink: { finish?: () => unknown; open?: unknown; close?: unknown };
-  private readonly backlog: T[] = [];
+  /** Records that arrived while an invoke was pending, each with the timestamp and watermark it came with. */
+  private readonly backlog: Array<{ value: T; timestamp: number; watermark: number }> = [];
   private readonly context: SinkContext;
+  // What the context says: those of the record being invoked.
   private timestamp = NO_TIMESTAMP;
+  private watermark = NO_TIMESTAMP;
 
   constructor(info: OperatorInfo, sink: unknown) {
     super(info);
@@ -289,16 +301,17 @@ export class SinkOperator<T> extends StreamOperator<T, never> {
     this.context = {
       subtask: info.subtask,
       timestamp: () => (this.timestamp === NO_TIMESTAMP ? null : this.timestamp),
-      currentWatermark: () => this.currentWatermark,
+      currentWatermark: () => this.watermark,
     };
   }
 
   processElement(value: T, timestamp: number): void {
-    this.timestamp = timestamp;
     if (this.pending !== null) {
-      this.backlog.push(value);
+      this.backlog.push({ value, timestamp, watermark: this.currentWatermark });
       return;
     }
+    this.timestamp = timestamp;
+    this.watermark = this.currentWatermark;
     let result: unknown;
     try {
       result = this.invoke(value, this.context);
@@ -320,10 +333,12 @@ export class SinkOperator<T> extends StreamOperator<T, never> {
     }
     while (this.backlog.length > 0 && !this.closed) {
       const next = this.backlog.shift()!;
+      this.timestamp = next.timestamp;
+      this.watermark = next.watermark;
       try {
-        await this.invoke(next, this.context);
+        await this.invoke(next.value, this.context);
       } catch (error) {
-        throw this.failure(error, next);
+        throw this.failure(error, next.value);
       }
     }
     this.pending = null;

@@ -15,5 +15,5 @@ export const MAX_WATERMARK = Number.POSITIVE_INFINITY;
 export function checkTimestamp(value: unknown, what: string): number {
   if (Number.isSafeInteger(value)) return value as number;
   if (value instanceof Date) throw new ConfigurationError(`${what} returned a Date; return its time in ms (date.getTime())`);
-  throw new ConfigurationError(`${what} must give a timestamp: a whole number of milliseconds, got ${describeValue(value)}`);
+  throw new ConfigurationError(`${what}: expected a timestamp, a whole number of milliseconds, got ${describeValue(value)}`);
 }

@@ -203,7 +203,7 @@ export class KeyedOperatorState {
   }
 }
 
-const REMEMBERED = 8;
+const REMEMBERED = 16;
 
 /** The timers of one service, with the task's clock woken for the earliest processing-time timer. @internal */
 export class KeyedTimers<N> {

@@ -86,6 +86,8 @@ export class WindowContext implements ProcessWindowContext<Window> {
     return this.op.currentWatermark;
   }
   windowState(): KeyedStateStore {
+    // As Flink: the state of a session window would be left behind when it merges.
+    if (this.op.isMerging) throw new ConfigurationError(`${this.op.info.name}: per-window state is not allowed when using merging windows (session windows); use globalState()`);
     return this.op.keyedState!.store(() => this.window, this.op.windowNamespace());
   }
   globalState(): KeyedStateStore {
@@ -100,6 +102,10 @@ export class WindowOperator<C, OUT> extends StreamOperator<unknown, OUT> {
   private readonly spec: WindowOperatorSpec<C, OUT>;
   private readonly isEventTime: boolean;
   private readonly merging: MergingWindowAssigner<unknown> | undefined;
+  /** @internal */
+  get isMerging(): boolean {
+    return this.merging !== undefined;
+  }
   private windowState: (State & InternalKvState<Window>) | undefined;
   private timers!: KeyedTimers<Window>;
   private mergingSets: MergingWindowSet | undefined;

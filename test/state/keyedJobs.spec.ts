@@ -275,7 +275,7 @@ describe('timers in jobs', function () {
     );
   });
 
-  it('processing-time timers fire on the manual clock, with no timestamp on what they emit', async () => {
+  it('processing-time timers fire on the manual clock', async () => {
     const clock = new ManualProcessingTimeService(100);
     const env = environment({ processingTimeService: clock, bufferTimeout: 0 });
     let release!: () => void;
@@ -311,7 +311,8 @@ describe('timers in jobs', function () {
     for (let i = 0; i < 100 && seen.length < 1; i++) await sleep(5);
     clock.advance(30);
     for (let i = 0; i < 100 && seen.length < 2; i++) await sleep(5);
-    expect(seen).to.deep.equal(['b@120:PROCESSING_TIME:null', 'a@150:PROCESSING_TIME:null']);
+    // ctx.timestamp() in onTimer is the timer's time in both domains, as Flink.
+    expect(seen).to.deep.equal(['b@120:PROCESSING_TIME:120', 'a@150:PROCESSING_TIME:150']);
     release();
     await client.getJobExecutionResult();
   });
@@ -376,5 +377,64 @@ describe('keyed connected streams', function () {
       // x and y are paid; z's timer fires on the final watermark.
       expect(out.sort()).to.deep.equal(['x paid 10', 'y paid 20', 'z timed out at 120']);
     }
+  });
+});
+
+describe('keyed state and timers: found in review', function () {
+  this.timeout(30000);
+
+  it('processing-time timers still pending at the end of input do not fire, not even while the sink finishes', async () => {
+    const log: string[] = [];
+    const env = environment();
+    env
+      .fromCollection([1, 2, 3], Types.INT)
+      .keyBy((x) => x)
+      .process(
+        {
+          processElement(v: number, ctx: KeyedProcessContext<number>, out: Collector<string>) {
+            ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + 30);
+            out.collect(`el ${v}`);
+          },
+          onTimer(_t: number, ctx: OnTimerContext<number>, out: Collector<string>) {
+            out.collect(`timer ${ctx.getCurrentKey()}`);
+          },
+        },
+        Types.STRING,
+      )
+      .sinkTo({
+        invoke(v: string) {
+          log.push(v);
+        },
+        async finish() {
+          log.push('finish');
+          await sleep(100);
+          log.push('finished');
+        },
+      });
+    await env.execute();
+    expect(log).to.deep.equal(['el 1', 'el 2', 'el 3', 'finish', 'finished']);
+  });
+
+  it('connect(keyed, not keyed) is not keyed: keyed state there is refused instead of using a stale key', async () => {
+    const env = environment();
+    const a = env.fromElements('a1', 'b1').keyBy((s) => s[0]!);
+    const b = env.fromElements('x', 'y');
+    a.connect(b)
+      .process(
+        {
+          processElement1(_v: string, ctx: KeyedProcessContext<string>) {
+            ctx.getCurrentKey();
+          },
+          processElement2() {},
+        },
+        Types.STRING,
+      )
+      .name('half keyed')
+      .print();
+    const error = await env.execute().then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(String(error?.message)).to.contain('half keyed').and.contain('can only be used on a keyed stream');
   });
 });

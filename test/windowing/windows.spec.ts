@@ -456,3 +456,90 @@ describe('windows: triggers, evictors and sessions in jobs', function () {
     expect(String(error?.message) + String((error?.cause as Error)?.message)).to.contain('mixed keys').and.contain('is not of the key type STRING').and.contain('keyBy(selector, Types.');
   });
 });
+
+describe('windows: found in review', function () {
+  this.timeout(30000);
+
+  const el = (key: string, value: number, timestamp: number): ReferenceOp => ({ kind: 'element', key, value, timestamp });
+
+  it('an async sink gives each queued record its own timestamp in ctx.timestamp()', async () => {
+    const env = environment();
+    const seen: Array<[number, number | null]> = [];
+    opsStream(env, [el('a', 1, 5), el('a', 1, 15), el('a', 1, 25)])
+      .keyBy((e) => e.key)
+      .window(TumblingEventTimeWindows.of<Op>(10))
+      .process<number>((_k: string, ctx: ProcessWindowContext<TimeWindow>, _els: Iterable<Op>, out) => out.collect(ctx.window.maxTimestamp()), Types.DOUBLE)
+      .sinkTo({
+        async invoke(v: number, ctx) {
+          seen.push([v, ctx.timestamp()]);
+          await sleep(3);
+        },
+      });
+    await env.execute();
+    expect(seen).to.deep.equal([
+      [9, 9],
+      [19, 19],
+      [29, 29],
+    ]);
+  });
+
+  it('what a processing-time window emits beyond the free buffers leaves while the input is idle', async () => {
+    const clock = new ManualProcessingTimeService(0);
+    const env = environment({ processingTimeService: clock, bufferTimeout: 1 });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    async function* feed() {
+      yield 1;
+      await gate;
+    }
+    const N = 20_000;
+    let got = 0;
+    env
+      .fromAsyncIterable(feed(), Types.INT)
+      .keyBy(() => 'k')
+      .window(TumblingProcessingTimeWindows.of<number>(1000))
+      .process<string>((_k: string, _ctx, _els: Iterable<number>, out) => {
+        for (let i = 0; i < N; i++) out.collect(`${'x'.repeat(100)}${i}`);
+      }, Types.STRING)
+      .rebalance()
+      .sinkTo(() => void got++);
+    const client = env.executeAsync();
+    try {
+      for (let i = 0; i < 200 && clock.numPendingTimers === 0; i++) await sleep(5);
+      clock.advance(1000);
+      for (let i = 0; i < 400 && got < N; i++) await sleep(5);
+      expect(got).to.equal(N);
+    } finally {
+      release();
+      await client.getJobExecutionResult();
+    }
+  });
+
+  it('per-window state is refused on session windows (it would be left behind when they merge)', async () => {
+    const env = environment();
+    opsStream(env, [el('a', 1, 0), el('a', 1, 5)])
+      .keyBy((e) => e.key)
+      .window(EventTimeSessionWindows.withGap<Op>(10))
+      .process<number>((_k: string, ctx: ProcessWindowContext<TimeWindow>, _els: Iterable<Op>, out) => {
+        ctx.windowState().getState(new ValueStateDescriptor<number>('n', Types.INT));
+        out.collect(1);
+      }, Types.INT)
+      .print();
+    const error = await env.execute().then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(String(error?.message) + String((error?.cause as Error)?.message)).to.contain('per-window state is not allowed when using merging windows');
+  });
+
+  it('an evictor that empties a reduce window makes it emit nothing', async () => {
+    const out = await opsStream(environment(), [el('a', 1, 100), el('a', 2, 200)])
+      .keyBy((e) => e.key)
+      .window(TumblingEventTimeWindows.of<Op>(1000))
+      .evictor(TimeEvictor.of(1, true))
+      .evictor({ evictBefore: (els: unknown[]) => void els.splice(0), evictAfter: () => undefined } as never)
+      .reduce((a, b) => ({ ...a, value: a.value + b.value }))
+      .executeAndCollect();
+    expect(out).to.deep.equal([]);
+  });
+});
