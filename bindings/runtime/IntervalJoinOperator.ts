@@ -7,8 +7,10 @@
  * timestamp max(left.ts, right.ts).
  *
  * It owns, in the keyed state backend of its instance (bytes in managed
- * memory), one buffer per side: a MapState from timestamp to the elements of
- * that timestamp. Each arriving element is buffered, then joined with the
+ * memory), one buffer per side: the elements of each timestamp as a
+ * ListState namespaced by that timestamp (an append does not rewrite it, and
+ * it may span any number of segments), and a MapState of the timestamps
+ * present, to iterate over. Each arriving element is buffered, then joined with the
  * other side's buffer; then it gets a cleanup timer (event time) at the last
  * watermark that could still bring it a partner.
  *
@@ -30,8 +32,9 @@
 import { ConfigurationError } from '../errors.js';
 import type { Collector } from '../datastream/functions.js';
 import type { OutputTag } from '../datastream/OutputTag.js';
-import type { MapState } from '../state/State.js';
-import { MapStateDescriptor } from '../state/StateDescriptor.js';
+import type { InternalKvState, ListState, MapState } from '../state/State.js';
+import { ListStateDescriptor, MapStateDescriptor } from '../state/StateDescriptor.js';
+import type { KeyedOperatorState } from '../state/KeyedOperatorState.js';
 import type { KeyedTimers } from '../state/KeyedOperatorState.js';
 import type { TypeInformation } from '../types/TypeInformation.js';
 import { Types } from '../types/Types.js';
@@ -83,8 +86,8 @@ export class IntervalJoinOperator<O> extends StreamOperator<unknown, O> {
   readonly upperBound: number;
   private readonly spec: IntervalJoinSpec;
   private readonly fn: Fn;
-  private leftBuffer!: MapState<number, unknown[]>;
-  private rightBuffer!: MapState<number, unknown[]>;
+  private left!: SideBuffer;
+  private right!: SideBuffer;
   private timers!: KeyedTimers<string>;
   private leftTimestamp = NO_TIMESTAMP;
   private rightTimestamp = NO_TIMESTAMP;
@@ -131,10 +134,8 @@ export class IntervalJoinOperator<O> extends StreamOperator<unknown, O> {
     if (this.keyContext === null) throw new ConfigurationError(`${this.info.name}: an interval join needs keyed inputs (keyBy on both sides)`);
     await super.open();
     const state = this.keyedState!;
-    const buffer = (name: string, type: TypeInformation<any> | undefined) =>
-      state.handle(new MapStateDescriptor<number, unknown[]>(name, Types.DOUBLE, Types.LIST(type ?? Types.GENERIC))) as MapState<number, unknown[]>;
-    this.leftBuffer = buffer('LEFT_BUFFER', this.spec.leftType);
-    this.rightBuffer = buffer('RIGHT_BUFFER', this.spec.rightType);
+    this.left = new SideBuffer(state, 'LEFT_BUFFER', this.spec.leftType);
+    this.right = new SideBuffer(state, 'RIGHT_BUFFER', this.spec.rightType);
     this.timers = state.timers<string>('CLEANUP_TIMER', Types.STRING, (namespace, time) => this.cleanUp(namespace, time));
   }
 
@@ -160,16 +161,11 @@ export class IntervalJoinOperator<O> extends StreamOperator<unknown, O> {
       // The other side's partners lie in [ts + lo, ts + hi] (for a right element, the interval mirrored).
       const lo = isLeft ? this.lowerBound : -this.upperBound;
       const hi = isLeft ? this.upperBound : -this.lowerBound;
-      const ours = isLeft ? this.leftBuffer : this.rightBuffer;
-      const bucket = ours.get(timestamp);
-      if (bucket === null) ours.put(timestamp, [value]);
-      else {
-        bucket.push(value);
-        ours.put(timestamp, bucket);
-      }
-      for (const [ts, elements] of [...(isLeft ? this.rightBuffer : this.leftBuffer).entries()]) {
+      (isLeft ? this.left : this.right).add(timestamp, value);
+      const others = isLeft ? this.right : this.left;
+      for (const ts of others.timestamps()) {
         if (ts < timestamp + lo || ts > timestamp + hi) continue;
-        for (const other of elements) {
+        for (const other of others.elements(ts)) {
           if (isLeft) this.collect(value, other, timestamp, ts);
           else this.collect(other, value, ts, timestamp);
         }
@@ -219,8 +215,8 @@ export class IntervalJoinOperator<O> extends StreamOperator<unknown, O> {
 
   private cleanUp(namespace: string, time: number): void {
     try {
-      if (namespace === LEFT) this.leftBuffer.remove(this.upperBound <= 0 ? time : time - this.upperBound);
-      else this.rightBuffer.remove(this.lowerBound <= 0 ? time + this.lowerBound : time);
+      if (namespace === LEFT) this.left.remove(this.upperBound <= 0 ? time : time - this.upperBound);
+      else this.right.remove(this.lowerBound <= 0 ? time + this.lowerBound : time);
     } catch (error) {
       throw this.failure(error, undefined, false);
     }
@@ -229,5 +225,50 @@ export class IntervalJoinOperator<O> extends StreamOperator<unknown, O> {
   protected override onWatermark(timestamp: number): void {
     this.keyedState?.advanceWatermark(timestamp);
     this.forwardWatermark(timestamp);
+  }
+}
+
+/**
+ * One side's buffer for the current key: the timestamps present (a MapState)
+ * and the elements of each (a ListState namespaced by the timestamp).
+ */
+class SideBuffer {
+  private readonly index: MapState<number, boolean>;
+  private list: (ListState<unknown> & InternalKvState<number>) | null = null;
+  private readonly listDescriptor: ListStateDescriptor<unknown>;
+
+  constructor(
+    private readonly state: KeyedOperatorState,
+    name: string,
+    type: TypeInformation<any> | undefined,
+  ) {
+    this.index = state.handle(new MapStateDescriptor<number, boolean>(`${name}_TIMESTAMPS`, Types.DOUBLE, Types.BOOLEAN)) as MapState<number, boolean>;
+    this.listDescriptor = new ListStateDescriptor<unknown>(name, type ?? Types.GENERIC);
+  }
+
+  // Made on first use, when a key is set (namespaced state cannot be made before).
+  private elementsOf(timestamp: number): ListState<unknown> & InternalKvState<number> {
+    const list = (this.list ??= this.state.partitioned(this.listDescriptor, Types.DOUBLE) as unknown as ListState<unknown> & InternalKvState<number>);
+    list.setCurrentNamespace(timestamp);
+    return list;
+  }
+
+  add(timestamp: number, value: unknown): void {
+    this.elementsOf(timestamp).add(value);
+    if (!this.index.contains(timestamp)) this.index.put(timestamp, true);
+  }
+
+  /** The timestamps buffered (read at once: the caller may change the buffer while going through them). */
+  timestamps(): number[] {
+    return [...this.index.keys()];
+  }
+
+  elements(timestamp: number): unknown[] {
+    return this.elementsOf(timestamp).get();
+  }
+
+  remove(timestamp: number): void {
+    this.index.remove(timestamp);
+    this.elementsOf(timestamp).clear();
   }
 }

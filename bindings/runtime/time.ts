@@ -13,7 +13,8 @@ export const MAX_WATERMARK = Number.POSITIVE_INFINITY;
 
 /** The timestamp `value` if it is a usable one (a whole number of ms, as Flink's long), else an error naming `what` and the value. */
 export function checkTimestamp(value: unknown, what: string): number {
-  if (Number.isSafeInteger(value)) return value as number;
+  // -0 is 0 (one key in state, one time for timers).
+  if (Number.isSafeInteger(value)) return (value as number) === 0 ? 0 : (value as number);
   if (value instanceof Date) throw new ConfigurationError(`${what} returned a Date; return its time in ms (date.getTime())`);
   throw new ConfigurationError(`${what}: expected a timestamp, a whole number of milliseconds, got ${describeValue(value)}`);
 }

@@ -236,7 +236,8 @@ export abstract class MergingValueState<K, N, V> extends AbstractKeyedState<K, N
     const merging: Uint8Array[] = [];
     for (const source of sources) {
       const bytes = this.serializeNamespace(source);
-      if (sameBytes(bytes, targetBytes)) continue;
+      // A namespace given twice is merged once.
+      if (sameBytes(bytes, targetBytes) || merging.some((m) => sameBytes(m, bytes))) continue;
       const v = this.withNamespace(bytes, () => this.readEntry());
       if (v === null) continue;
       merged = merged === null ? v : this.combine(merged, v);

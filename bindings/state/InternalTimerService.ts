@@ -25,7 +25,7 @@
  * timers.advanceWatermark(10, (key, window, time) => console.log(key, window, time)); // a TimeWindow{0,10} 9
  * ```
  */
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError, MemoryBudgetError, WeirError } from '../errors.js';
 import type { MemorySegment } from '../core/MemorySegment.js';
 import type { TypeInformation } from '../types/TypeInformation.js';
 import type { TypeSerializer } from '../types/TypeSerializer.js';
@@ -49,7 +49,7 @@ export class InternalTimerService<K, N> {
   readonly name: string;
   readonly namespaceType: TypeInformation<N>;
   private readonly backend: KeyedStateBackend<K>;
-  private readonly table: StateTable;
+  private readonly tableRef: StateTable;
   private readonly keySerializer: TypeSerializer<K>;
   private readonly nsSerializer: TypeSerializer<N>;
   private readonly event: TimerHeap;
@@ -69,7 +69,7 @@ export class InternalTimerService<K, N> {
     keySerializer: TypeSerializer<K>,
   ) {
     this.backend = backend;
-    this.table = table;
+    this.tableRef = table;
     this.name = name;
     this.namespaceType = namespaceType;
     this.keySerializer = keySerializer;
@@ -92,6 +92,12 @@ export class InternalTimerService<K, N> {
 
   deleteProcessingTimeTimer(namespace: N, time: number): void {
     this.remove(this.processing, namespace, time);
+  }
+
+  // Its pages go back with the backend: after that, every use is refused (they may belong to someone else).
+  private get table(): StateTable {
+    if (this.backend.isDisposed) throw new WeirError(`Operator "${this.backend.operatorName}": timer service "${this.name}" used after its state backend was disposed`);
+    return this.tableRef;
   }
 
   /** The last watermark given to {@link advanceWatermark} (-Infinity before the first). */
@@ -174,8 +180,12 @@ export class InternalTimerService<K, N> {
 
   private addHeapPage(heap: TimerHeap): void {
     const t = this.table;
-    if (heap.pages.length >= (t.pageSize - 16) / 4) {
-      throw t.tooLarge(`timer service "${this.name}" (its queue is full; raise memory: { segmentSize: … })`);
+    const most = (t.pageSize - 16) / 4;
+    if (heap.pages.length >= most) {
+      throw new MemoryBudgetError(
+        `Operator "${this.backend.operatorName}": timer service "${this.name}" is full: a timer queue holds at most ${most} pages of timers ` +
+          `(${Math.floor(most * (t.pageSize / 16))} timers with segments of ${t.pageSize} bytes); raise memory: { segmentSize: … }`,
+      );
     }
     const [page] = t.allocate(1, `keyed state: timer service "${this.name}"`);
     t.memory.core.stHeapAddPage(heap.control!.address, page!.address);

@@ -480,6 +480,11 @@ export class KeyedStateBackend<K> {
   }
 
   /** Returns every page of managed memory; the backend cannot be used afterwards. Idempotent. */
+  /** True once {@link dispose} ran: nothing of this backend may be used. */
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;

@@ -859,3 +859,24 @@ describe('joins: refusals', () => {
     expect(() => typed.intervalJoin(other).between(0, 1).process(() => undefined)).to.throw(ConfigurationError, /the key types of the two inputs differ: STRING \(left\) and INT \(right\)/);
   });
 });
+
+describe('interval join: found in review', function () {
+  this.timeout(30000);
+  const T = Types.OBJECT<{ k: string; ts: number; pad: string }>({ k: Types.STRING, ts: Types.DOUBLE, pad: Types.STRING });
+  const strategy = () => WatermarkStrategy.forMonotonousTimestamps<{ k: string; ts: number; pad: string }>().withTimestampAssigner((e) => e.ts);
+
+  it('joins 2,000 elements of one key and timestamp (more than one memory segment of buffer)', async () => {
+    const env = environment();
+    const many = Array.from({ length: 2000 }, (_, i) => ({ k: 'a', ts: 1000, pad: `${'x'.repeat(40)}${i}` }));
+    const left = env.fromCollection(many, T).assignTimestampsAndWatermarks(strategy());
+    const right = env.fromCollection([{ k: 'a', ts: 1000, pad: 'r' }], T).assignTimestampsAndWatermarks(strategy());
+    const pairs = await left
+      .keyBy((e) => e.k)
+      .intervalJoin(right.keyBy((e) => e.k))
+      .between(0, 0)
+      .process((l: { pad: string }, _r: unknown, _c: unknown, out: { collect(v: string): void }) => out.collect(l.pad), Types.STRING)
+      .executeAndCollect();
+    expect(pairs).to.have.length(2000);
+    expect(new Set(pairs).size).to.equal(2000);
+  });
+});

@@ -254,3 +254,16 @@ describe('event time: watermarks in a job', function () {
     expect(late).to.deep.equal([]);
   });
 });
+
+describe('event time: found in review', function () {
+  this.timeout(20000);
+
+  it('a timestamp of -0 is 0 (one key in state, one time for timers)', async () => {
+    const out = await environment()
+      .fromElements(1)
+      .assignTimestampsAndWatermarks(WatermarkStrategy.noWatermarks<number>().withTimestampAssigner(() => -0))
+      .process<boolean>((_x: number, ctx: ProcessContext, o) => o.collect(Object.is(ctx.timestamp(), 0)), Types.BOOLEAN)
+      .executeAndCollect();
+    expect(out).to.deep.equal([true]);
+  });
+});

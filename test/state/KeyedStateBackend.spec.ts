@@ -639,3 +639,39 @@ describe('KeyedStateBackend', () => {
     });
   });
 });
+
+describe('KeyedStateBackend: found in review', () => {
+  it('mergeNamespaces merges a namespace given twice once', () => {
+    const backend = backendOf(budget(small), Types.STRING);
+    const r = backend.getPartitionedState(new ReducingStateDescriptor<number>('r', (a, b) => a + b, Types.INT), Types.INT);
+    backend.setCurrentKey('k');
+    r.setCurrentNamespace(1);
+    r.add(10);
+    r.mergeNamespaces!(0, [1, 1, 1]);
+    r.setCurrentNamespace(0);
+    expect(r.get()).to.equal(10);
+    backend.dispose();
+  });
+
+  it('a timer service refuses every use once its backend was disposed (its pages may belong to another operator)', () => {
+    const b = budget({ network: '64kb', managed: '1mb', segmentSize: '1kb' });
+    const first = backendOf(b, Types.INT, 'first');
+    const timers = first.createTimerService('t', Types.INT);
+    first.setCurrentKey(1);
+    timers.registerEventTimeTimer(0, 5);
+    first.dispose();
+    const second = backendOf(b, Types.INT, 'second');
+    const v = second.getState(new ValueStateDescriptor<number>('v', Types.INT));
+    for (let i = 0; i < 50; i++) {
+      second.setCurrentKey(i);
+      v.update(i);
+    }
+    expect(() => timers.numEventTimeTimers()).to.throw(WeirError, /timer service "t" used after its state backend was disposed/);
+    expect(() => timers.advanceWatermark(1e12, () => undefined)).to.throw(WeirError, /used after/);
+    for (let i = 0; i < 50; i++) {
+      second.setCurrentKey(i);
+      expect(v.value()).to.equal(i);
+    }
+    second.dispose();
+  });
+});
