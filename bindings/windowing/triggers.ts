@@ -279,6 +279,70 @@ function scheduleNextFire(from: number, interval: number, window: { maxTimestamp
 }
 
 /**
+ * What the two continuous triggers share: the next fire time in a
+ * `ReducingState` named `fire-time` (merged windows keep the earliest), its
+ * timer in the trigger's time domain, firing and rescheduling when that timer
+ * comes, and dropping both on clear.
+ */
+abstract class ContinuousTrigger<W extends { maxTimestamp(): number }> extends Trigger<unknown, W> {
+  protected readonly stateDesc = new ReducingStateDescriptor<number>('fire-time', earliest, Types.LONG);
+
+  protected constructor(
+    protected readonly interval: number,
+    private readonly label: string,
+  ) {
+    super();
+  }
+
+  getInterval(): number {
+    return this.interval;
+  }
+
+  /** A timer in the trigger's time domain. */
+  protected abstract register(ctx: TriggerContext, time: number): void;
+  protected abstract unregister(ctx: TriggerContext, time: number): void;
+
+  /** Starts the periods at `from` if none is scheduled. */
+  protected start(from: number, window: W, ctx: TriggerContext): void {
+    const fireTime = ctx.getPartitionedState(this.stateDesc);
+    if (fireTime.get() === null) scheduleNextFire(from - (from % this.interval), this.interval, window, fireTime, (t) => this.register(ctx, t));
+  }
+
+  /** A timer of the trigger's domain fired: FIRE and schedule the next period if it is the fire time. */
+  protected fireTimer(time: number, window: W, ctx: TriggerContext): TriggerResult {
+    const fireTime = ctx.getPartitionedState(this.stateDesc);
+    // A timer without a matching fire time (say, the operator's cleanup timer) does nothing.
+    if (fireTime.get() !== time) return TriggerResult.CONTINUE;
+    fireTime.clear();
+    scheduleNextFire(time, this.interval, window, fireTime, (t) => this.register(ctx, t));
+    return TriggerResult.FIRE;
+  }
+
+  override canMerge(): boolean {
+    return true;
+  }
+
+  override onMerge(_window: W, ctx: OnMergeContext): void {
+    ctx.mergePartitionedState(this.stateDesc);
+    const next = ctx.getPartitionedState(this.stateDesc).get();
+    if (next !== null) this.register(ctx, next);
+  }
+
+  clear(_window: W, ctx: TriggerContext): void {
+    // An event-time trigger's timer at the window's end is left to fire (and do nothing) or be dropped with the window, as in Flink.
+    const fireTime = ctx.getPartitionedState(this.stateDesc);
+    const next = fireTime.get();
+    if (next === null) return;
+    this.unregister(ctx, next);
+    fireTime.clear();
+  }
+
+  override toString(): string {
+    return `${this.label}(${this.interval})`;
+  }
+}
+
+/**
  * Fires every `interval` ms of event time while the window is open, and when
  * the watermark passes its end (as {@link EventTimeTrigger}). The periods are
  * aligned to multiples of `interval` counted from the first element's
@@ -293,67 +357,34 @@ function scheduleNextFire(from: number, interval: number, window: { maxTimestamp
  * keyed.window(TumblingEventTimeWindows.of(Time.hours(1))).trigger(ContinuousEventTimeTrigger.of(Time.minutes(5)));
  * ```
  */
-export class ContinuousEventTimeTrigger<W extends { maxTimestamp(): number } = TimeWindow> extends Trigger<unknown, W> {
-  private readonly stateDesc = new ReducingStateDescriptor<number>('fire-time', earliest, Types.LONG);
-
-  private constructor(private readonly interval: number) {
-    super();
-  }
-
+export class ContinuousEventTimeTrigger<W extends { maxTimestamp(): number } = TimeWindow> extends ContinuousTrigger<W> {
   /** A trigger that fires every `interval` (> 0) ms of event time. */
   static of<W extends { maxTimestamp(): number } = TimeWindow>(interval: number): ContinuousEventTimeTrigger<W> {
-    return new ContinuousEventTimeTrigger<W>(positiveMillis(interval, 'ContinuousEventTimeTrigger.of: interval'));
+    return new ContinuousEventTimeTrigger<W>(positiveMillis(interval, 'ContinuousEventTimeTrigger.of: interval'), 'ContinuousEventTimeTrigger');
   }
 
-  getInterval(): number {
-    return this.interval;
+  protected register(ctx: TriggerContext, time: number): void {
+    ctx.registerEventTimeTimer(time);
+  }
+
+  protected unregister(ctx: TriggerContext, time: number): void {
+    ctx.deleteEventTimeTimer(time);
   }
 
   onElement(_element: unknown, timestamp: number, window: W, ctx: TriggerContext): TriggerResult {
     if (window.maxTimestamp() <= ctx.getCurrentWatermark()) return TriggerResult.FIRE;
     ctx.registerEventTimeTimer(window.maxTimestamp());
-    const fireTime = ctx.getPartitionedState(this.stateDesc);
-    if (fireTime.get() === null && Number.isFinite(timestamp)) {
-      scheduleNextFire(timestamp - (timestamp % this.interval), this.interval, window, fireTime, (t) => ctx.registerEventTimeTimer(t));
-    }
+    if (Number.isFinite(timestamp)) this.start(timestamp, window, ctx);
     return TriggerResult.CONTINUE;
   }
 
   onEventTime(time: number, window: W, ctx: TriggerContext): TriggerResult {
     if (time === window.maxTimestamp()) return TriggerResult.FIRE;
-    const fireTime = ctx.getPartitionedState(this.stateDesc);
-    // A timer without a matching fire time (say, the operator's cleanup timer) does nothing.
-    if (fireTime.get() !== time) return TriggerResult.CONTINUE;
-    fireTime.clear();
-    scheduleNextFire(time, this.interval, window, fireTime, (t) => ctx.registerEventTimeTimer(t));
-    return TriggerResult.FIRE;
+    return this.fireTimer(time, window, ctx);
   }
 
   onProcessingTime(_time: number, _window: W, _ctx: TriggerContext): TriggerResult {
     return TriggerResult.CONTINUE;
-  }
-
-  override canMerge(): boolean {
-    return true;
-  }
-
-  override onMerge(_window: W, ctx: OnMergeContext): void {
-    ctx.mergePartitionedState(this.stateDesc);
-    const next = ctx.getPartitionedState(this.stateDesc).get();
-    if (next !== null) ctx.registerEventTimeTimer(next);
-  }
-
-  clear(_window: W, ctx: TriggerContext): void {
-    // The timer at the window's end is left to fire (and do nothing) or be dropped with the window, as in Flink.
-    const fireTime = ctx.getPartitionedState(this.stateDesc);
-    const next = fireTime.get();
-    if (next === null) return;
-    ctx.deleteEventTimeTimer(next);
-    fireTime.clear();
-  }
-
-  override toString(): string {
-    return `ContinuousEventTimeTrigger(${this.interval})`;
   }
 }
 
@@ -370,28 +401,22 @@ export class ContinuousEventTimeTrigger<W extends { maxTimestamp(): number } = T
  * keyed.window(GlobalWindows.create()).trigger(ContinuousProcessingTimeTrigger.of(Time.seconds(1)));
  * ```
  */
-export class ContinuousProcessingTimeTrigger<W extends { maxTimestamp(): number } = TimeWindow> extends Trigger<unknown, W> {
-  private readonly stateDesc = new ReducingStateDescriptor<number>('fire-time', earliest, Types.LONG);
-
-  private constructor(private readonly interval: number) {
-    super();
-  }
-
+export class ContinuousProcessingTimeTrigger<W extends { maxTimestamp(): number } = TimeWindow> extends ContinuousTrigger<W> {
   /** A trigger that fires every `interval` (> 0) ms of processing time. */
   static of<W extends { maxTimestamp(): number } = TimeWindow>(interval: number): ContinuousProcessingTimeTrigger<W> {
-    return new ContinuousProcessingTimeTrigger<W>(positiveMillis(interval, 'ContinuousProcessingTimeTrigger.of: interval'));
+    return new ContinuousProcessingTimeTrigger<W>(positiveMillis(interval, 'ContinuousProcessingTimeTrigger.of: interval'), 'ContinuousProcessingTimeTrigger');
   }
 
-  getInterval(): number {
-    return this.interval;
+  protected register(ctx: TriggerContext, time: number): void {
+    ctx.registerProcessingTimeTimer(time);
+  }
+
+  protected unregister(ctx: TriggerContext, time: number): void {
+    ctx.deleteProcessingTimeTimer(time);
   }
 
   onElement(_element: unknown, _timestamp: number, window: W, ctx: TriggerContext): TriggerResult {
-    const fireTime = ctx.getPartitionedState(this.stateDesc);
-    if (fireTime.get() === null) {
-      const now = ctx.getCurrentProcessingTime();
-      scheduleNextFire(now - (now % this.interval), this.interval, window, fireTime, (t) => ctx.registerProcessingTimeTimer(t));
-    }
+    this.start(ctx.getCurrentProcessingTime(), window, ctx);
     return TriggerResult.CONTINUE;
   }
 
@@ -400,33 +425,7 @@ export class ContinuousProcessingTimeTrigger<W extends { maxTimestamp(): number 
   }
 
   onProcessingTime(time: number, window: W, ctx: TriggerContext): TriggerResult {
-    const fireTime = ctx.getPartitionedState(this.stateDesc);
-    if (fireTime.get() !== time) return TriggerResult.CONTINUE;
-    fireTime.clear();
-    scheduleNextFire(time, this.interval, window, fireTime, (t) => ctx.registerProcessingTimeTimer(t));
-    return TriggerResult.FIRE;
-  }
-
-  override canMerge(): boolean {
-    return true;
-  }
-
-  override onMerge(_window: W, ctx: OnMergeContext): void {
-    ctx.mergePartitionedState(this.stateDesc);
-    const next = ctx.getPartitionedState(this.stateDesc).get();
-    if (next !== null) ctx.registerProcessingTimeTimer(next);
-  }
-
-  clear(_window: W, ctx: TriggerContext): void {
-    const fireTime = ctx.getPartitionedState(this.stateDesc);
-    const next = fireTime.get();
-    if (next === null) return;
-    ctx.deleteProcessingTimeTimer(next);
-    fireTime.clear();
-  }
-
-  override toString(): string {
-    return `ContinuousProcessingTimeTrigger(${this.interval})`;
+    return this.fireTimer(time, window, ctx);
   }
 }
 
