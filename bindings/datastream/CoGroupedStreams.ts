@@ -254,84 +254,117 @@ export abstract class WindowSettingsBase<W extends TimeWindow | GlobalWindow> {
   }
 }
 
-/** The first step of `a.coGroup(b)`: give the first input's key with {@link where}. */
-export class CoGroupedStreams<T1, T2> {
+type TwoInputOperation = 'join' | 'coGroup';
+
+/**
+ * The steps `a.join(b)` and `a.coGroup(b)` share: the inputs, and the refusal
+ * of a step called too early. Each operation adds the step that goes on.
+ * @internal
+ */
+export abstract class TwoInputStreams<T1, T2> {
   /** @internal */
   constructor(
-    private readonly input1: DataStream<T1>,
-    private readonly input2: DataStream<T2>,
+    protected readonly input1: DataStream<T1>,
+    protected readonly input2: DataStream<T2>,
+    protected readonly what: TwoInputOperation,
   ) {
-    checkOtherInput(input1, input2, 'coGroup');
-  }
-
-  /** The key of the first input's elements (optionally its type, which the second input's key must share). */
-  where<K>(keySelector: KeySelector<T1, K>, keyType?: TypeInformation<K>): CoGroupedWhere<T1, T2, K> {
-    return new CoGroupedWhere<T1, T2, K>(this.input1, this.input2, keySelectorOf(keySelector, 'coGroup', 'where'), keyType);
+    checkOtherInput(input1, input2, what);
   }
 
   /** Refused: call where() first. */
   equalTo(_keySelector?: unknown): never {
-    throw new ConfigurationError('coGroup: equalTo() needs where() first: a.coGroup(b).where(keyA).equalTo(keyB)');
+    throw new ConfigurationError(`${this.what}: equalTo() needs where() first: a.${this.what}(b).where(keyA).equalTo(keyB)`);
   }
 
   /** Refused: call where() and equalTo() first. */
   window(_assigner?: unknown): never {
-    throw new ConfigurationError('coGroup: window() needs the keys first: a.coGroup(b).where(keyA).equalTo(keyB).window(assigner)');
+    throw new ConfigurationError(`${this.what}: window() needs the keys first: a.${this.what}(b).where(keyA).equalTo(keyB).window(assigner)`);
   }
 
   /** Refused: call where(), equalTo() and window() first. */
   apply(_fn?: unknown): never {
-    throw new ConfigurationError('coGroup: apply() needs keys and a window first: a.coGroup(b).where(keyA).equalTo(keyB).window(assigner).apply(fn)');
+    throw new ConfigurationError(`${this.what}: apply() needs keys and a window first: a.${this.what}(b).where(keyA).equalTo(keyB).window(assigner).apply(fn)`);
   }
 }
 
-/** `a.coGroup(b).where(keyA)`: give the second input's key with {@link equalTo}. */
-export class CoGroupedWhere<T1, T2, K> {
+/** `a.join(b).where(keyA)` and `a.coGroup(b).where(keyA)`: what they share. @internal */
+export abstract class TwoInputWhere<T1, T2, K> {
   /** @internal */
   constructor(
-    private readonly input1: DataStream<T1>,
-    private readonly input2: DataStream<T2>,
-    private readonly key1: (v: T1) => K,
-    private readonly keyType: TypeInformation<K> | undefined,
+    protected readonly input1: DataStream<T1>,
+    protected readonly input2: DataStream<T2>,
+    protected readonly key1: (v: T1) => K,
+    protected readonly keyType: TypeInformation<K> | undefined,
+    protected readonly what: TwoInputOperation,
   ) {}
 
-  /** The key of the second input's elements; equal keys of both inputs meet. */
-  equalTo(keySelector: KeySelector<T2, K>, keyType?: TypeInformation<K>): CoGroupedEqualTo<T1, T2, K> {
-    const key2 = keySelectorOf(keySelector, 'coGroup', 'equalTo');
-    return new CoGroupedEqualTo<T1, T2, K>(this.input1, this.input2, this.key1, key2, commonKeyType(this.keyType, keyType, 'coGroup'));
+  /** The second input's key selector and the key type both keys share. */
+  protected secondKey(keySelector: KeySelector<T2, K>, keyType: TypeInformation<K> | undefined): [(v: T2) => K, TypeInformation<K> | undefined] {
+    return [keySelectorOf(keySelector, this.what, 'equalTo'), commonKeyType(this.keyType, keyType, this.what)];
   }
 
   /** Refused: call equalTo() first. */
   window(_assigner?: unknown): never {
-    throw new ConfigurationError('coGroup: window() needs equalTo() first: a.coGroup(b).where(keyA).equalTo(keyB).window(assigner)');
+    throw new ConfigurationError(`${this.what}: window() needs equalTo() first: a.${this.what}(b).where(keyA).equalTo(keyB).window(assigner)`);
   }
 
   /** Refused: call equalTo() and window() first. */
   apply(_fn?: unknown): never {
-    throw new ConfigurationError('coGroup: apply() needs equalTo() and window() first: a.coGroup(b).where(keyA).equalTo(keyB).window(assigner).apply(fn)');
+    throw new ConfigurationError(`${this.what}: apply() needs equalTo() and window() first: a.${this.what}(b).where(keyA).equalTo(keyB).window(assigner).apply(fn)`);
   }
 }
 
-/** `a.coGroup(b).where(keyA).equalTo(keyB)`: choose the windows with {@link window}. */
-export class CoGroupedEqualTo<T1, T2, K> {
+/** `….where(keyA).equalTo(keyB)` of a join or coGroup: what they share. @internal */
+export abstract class TwoInputEqualTo<T1, T2, K> {
   /** @internal */
   constructor(
-    private readonly input1: DataStream<T1>,
-    private readonly input2: DataStream<T2>,
-    private readonly key1: (v: T1) => K,
-    private readonly key2: (v: T2) => K,
-    private readonly keyType: TypeInformation<K> | undefined,
+    protected readonly input1: DataStream<T1>,
+    protected readonly input2: DataStream<T2>,
+    protected readonly key1: (v: T1) => K,
+    protected readonly key2: (v: T2) => K,
+    protected readonly keyType: TypeInformation<K> | undefined,
+    protected readonly what: TwoInputOperation,
   ) {}
 
-  /** The windows both inputs are cut into (the assigner sees the tagged elements). */
-  window<W extends TimeWindow | GlobalWindow>(assigner: WindowAssigner<any, W>): CoGroupedWithWindow<T1, T2, K, W> {
-    checkAssigner(assigner, 'coGroup');
-    return new CoGroupedWithWindow<T1, T2, K, W>(new TwoInputWindowSpec('coGroup', this.input1, this.input2, this.key1, this.key2, this.keyType, assigner));
+  /** The windowing of both inputs by `assigner`. */
+  protected windowSpec<W extends TimeWindow | GlobalWindow>(assigner: WindowAssigner<any, W>): TwoInputWindowSpec<T1, T2, K, W> {
+    checkAssigner(assigner, this.what);
+    return new TwoInputWindowSpec(this.what, this.input1, this.input2, this.key1, this.key2, this.keyType, assigner);
   }
 
   /** Refused: call window() first. */
   apply(_fn?: unknown): never {
-    throw new ConfigurationError('coGroup: apply() needs a window first: a.coGroup(b).where(keyA).equalTo(keyB).window(assigner).apply(fn)');
+    throw new ConfigurationError(`${this.what}: apply() needs a window first: a.${this.what}(b).where(keyA).equalTo(keyB).window(assigner).apply(fn)`);
+  }
+}
+
+/** The first step of `a.coGroup(b)`: give the first input's key with {@link where}. */
+export class CoGroupedStreams<T1, T2> extends TwoInputStreams<T1, T2> {
+  /** @internal */
+  constructor(input1: DataStream<T1>, input2: DataStream<T2>) {
+    super(input1, input2, 'coGroup');
+  }
+
+  /** The key of the first input's elements (optionally its type, which the second input's key must share). */
+  where<K>(keySelector: KeySelector<T1, K>, keyType?: TypeInformation<K>): CoGroupedWhere<T1, T2, K> {
+    return new CoGroupedWhere<T1, T2, K>(this.input1, this.input2, keySelectorOf(keySelector, 'coGroup', 'where'), keyType, 'coGroup');
+  }
+}
+
+/** `a.coGroup(b).where(keyA)`: give the second input's key with {@link equalTo}. */
+export class CoGroupedWhere<T1, T2, K> extends TwoInputWhere<T1, T2, K> {
+  /** The key of the second input's elements; equal keys of both inputs meet. */
+  equalTo(keySelector: KeySelector<T2, K>, keyType?: TypeInformation<K>): CoGroupedEqualTo<T1, T2, K> {
+    const [key2, common] = this.secondKey(keySelector, keyType);
+    return new CoGroupedEqualTo<T1, T2, K>(this.input1, this.input2, this.key1, key2, common, 'coGroup');
+  }
+}
+
+/** `a.coGroup(b).where(keyA).equalTo(keyB)`: choose the windows with {@link window}. */
+export class CoGroupedEqualTo<T1, T2, K> extends TwoInputEqualTo<T1, T2, K> {
+  /** The windows both inputs are cut into (the assigner sees the tagged elements). */
+  window<W extends TimeWindow | GlobalWindow>(assigner: WindowAssigner<any, W>): CoGroupedWithWindow<T1, T2, K, W> {
+    return new CoGroupedWithWindow<T1, T2, K, W>(this.windowSpec(assigner));
   }
 }
 

@@ -24,20 +24,18 @@
  *   .apply((o, g) => `${o.v},${g.v}`, Types.STRING);
  * ```
  */
-import { ConfigurationError } from '../errors.js';
 import type { TypeInformation } from '../types/TypeInformation.js';
 import type { GlobalWindow, TimeWindow } from '../windowing/TimeWindow.js';
 import type { WindowAssigner } from '../windowing/WindowAssigner.js';
 import { AbstractRichFunction, type Collector, type KeySelector, type RichMethods } from './functions.js';
 import type { DataStream, SingleOutputStreamOperator } from './DataStream.js';
 import {
-  checkAssigner,
   checkFunction,
-  checkOtherInput,
   CoGroupWindowFunction,
-  commonKeyType,
   keySelectorOf,
-  TwoInputWindowSpec,
+  TwoInputEqualTo,
+  TwoInputStreams,
+  TwoInputWhere,
   WindowSettingsBase,
   type GroupsFunction,
 } from './CoGroupedStreams.js';
@@ -96,83 +94,32 @@ const flatNestedLoop: GroupsFunction = (join, lefts, rights, out) => {
 };
 
 /** The first step of `a.join(b)`: give the first input's key with {@link where}. */
-export class JoinedStreams<T1, T2> {
+export class JoinedStreams<T1, T2> extends TwoInputStreams<T1, T2> {
   /** @internal */
-  constructor(
-    private readonly input1: DataStream<T1>,
-    private readonly input2: DataStream<T2>,
-  ) {
-    checkOtherInput(input1, input2, 'join');
+  constructor(input1: DataStream<T1>, input2: DataStream<T2>) {
+    super(input1, input2, 'join');
   }
 
   /** The key of the first input's elements (optionally its type, which the second input's key must share). */
   where<K>(keySelector: KeySelector<T1, K>, keyType?: TypeInformation<K>): JoinedWhere<T1, T2, K> {
-    return new JoinedWhere<T1, T2, K>(this.input1, this.input2, keySelectorOf(keySelector, 'join', 'where'), keyType);
-  }
-
-  /** Refused: call where() first. */
-  equalTo(_keySelector?: unknown): never {
-    throw new ConfigurationError('join: equalTo() needs where() first: a.join(b).where(keyA).equalTo(keyB)');
-  }
-
-  /** Refused: call where() and equalTo() first. */
-  window(_assigner?: unknown): never {
-    throw new ConfigurationError('join: window() needs the keys first: a.join(b).where(keyA).equalTo(keyB).window(assigner)');
-  }
-
-  /** Refused: call where(), equalTo() and window() first. */
-  apply(_fn?: unknown): never {
-    throw new ConfigurationError('join: apply() needs keys and a window first: a.join(b).where(keyA).equalTo(keyB).window(assigner).apply(fn)');
+    return new JoinedWhere<T1, T2, K>(this.input1, this.input2, keySelectorOf(keySelector, 'join', 'where'), keyType, 'join');
   }
 }
 
 /** `a.join(b).where(keyA)`: give the second input's key with {@link equalTo}. */
-export class JoinedWhere<T1, T2, K> {
-  /** @internal */
-  constructor(
-    private readonly input1: DataStream<T1>,
-    private readonly input2: DataStream<T2>,
-    private readonly key1: (v: T1) => K,
-    private readonly keyType: TypeInformation<K> | undefined,
-  ) {}
-
+export class JoinedWhere<T1, T2, K> extends TwoInputWhere<T1, T2, K> {
   /** The key of the second input's elements; equal keys of both inputs meet. */
   equalTo(keySelector: KeySelector<T2, K>, keyType?: TypeInformation<K>): JoinedEqualTo<T1, T2, K> {
-    const key2 = keySelectorOf(keySelector, 'join', 'equalTo');
-    return new JoinedEqualTo<T1, T2, K>(this.input1, this.input2, this.key1, key2, commonKeyType(this.keyType, keyType, 'join'));
-  }
-
-  /** Refused: call equalTo() first. */
-  window(_assigner?: unknown): never {
-    throw new ConfigurationError('join: window() needs equalTo() first: a.join(b).where(keyA).equalTo(keyB).window(assigner)');
-  }
-
-  /** Refused: call equalTo() and window() first. */
-  apply(_fn?: unknown): never {
-    throw new ConfigurationError('join: apply() needs equalTo() and window() first: a.join(b).where(keyA).equalTo(keyB).window(assigner).apply(fn)');
+    const [key2, common] = this.secondKey(keySelector, keyType);
+    return new JoinedEqualTo<T1, T2, K>(this.input1, this.input2, this.key1, key2, common, 'join');
   }
 }
 
 /** `a.join(b).where(keyA).equalTo(keyB)`: choose the windows with {@link window}. */
-export class JoinedEqualTo<T1, T2, K> {
-  /** @internal */
-  constructor(
-    private readonly input1: DataStream<T1>,
-    private readonly input2: DataStream<T2>,
-    private readonly key1: (v: T1) => K,
-    private readonly key2: (v: T2) => K,
-    private readonly keyType: TypeInformation<K> | undefined,
-  ) {}
-
+export class JoinedEqualTo<T1, T2, K> extends TwoInputEqualTo<T1, T2, K> {
   /** The windows both inputs are cut into (the assigner sees the tagged elements). */
   window<W extends TimeWindow | GlobalWindow>(assigner: WindowAssigner<any, W>): JoinedWithWindow<T1, T2, K, W> {
-    checkAssigner(assigner, 'join');
-    return new JoinedWithWindow<T1, T2, K, W>(new TwoInputWindowSpec('join', this.input1, this.input2, this.key1, this.key2, this.keyType, assigner));
-  }
-
-  /** Refused: call window() first. */
-  apply(_fn?: unknown): never {
-    throw new ConfigurationError('join: apply() needs a window first: a.join(b).where(keyA).equalTo(keyB).window(assigner).apply(fn)');
+    return new JoinedWithWindow<T1, T2, K, W>(this.windowSpec(assigner));
   }
 }
 

@@ -268,7 +268,7 @@ function singleContents(descriptor: ReducingStateDescriptor<any> | AggregatingSt
 }
 
 /** A keyed stream cut into windows (Flink's WindowedStream). */
-export class WindowedStream<T, K, W extends Window> extends WindowedBase<T, W> {
+export class WindowedStream<T, K, W extends TimeWindow | GlobalWindow> extends WindowedBase<T, W> {
   /** Per window, `fn(a, b)` as elements arrive; emits the result (or hands it to `windowFunction`). */
   reduce(fn: ReduceFunction<T>): SingleOutputStreamOperator<T>;
   reduce<R>(fn: ReduceFunction<T>, windowFunction: ProcessWindowFunctionLike<T, R, K, W>, type?: TypeInformation<R>): SingleOutputStreamOperator<R>;
@@ -318,7 +318,7 @@ export class WindowedStream<T, K, W extends Window> extends WindowedBase<T, W> {
 }
 
 /** A whole stream cut into windows, in one instance (Flink's AllWindowedStream). */
-export class AllWindowedStream<T, W extends Window> extends WindowedBase<T, W> {
+export class AllWindowedStream<T, W extends TimeWindow | GlobalWindow> extends WindowedBase<T, W> {
   reduce(fn: ReduceFunction<T>): SingleOutputStreamOperator<T>;
   reduce<R>(fn: ReduceFunction<T>, windowFunction: ProcessAllWindowFunctionLike<T, R, W>, type?: TypeInformation<R>): SingleOutputStreamOperator<R>;
   reduce(fn: ReduceFunction<T>, windowFunction?: unknown, type?: TypeInformation<any>): SingleOutputStreamOperator<any> {
