@@ -48,7 +48,8 @@ let varEnd: usize = 0;
   return node + (<usize>load<i32>(node, 4) << 2);
 }
 
-function readVarint(at: usize): u32 {
+/** Reads the varint at `at`; {@link varintEnd} is then the address just past it. */
+export function readVarint(at: usize): u32 {
   let result: u32 = 0;
   let shift: u32 = 0;
   while (true) {
@@ -59,6 +60,11 @@ function readVarint(at: usize): u32 {
   }
   varEnd = at;
   return result;
+}
+
+/** The address just past the varint {@link readVarint} read last. */
+@inline export function varintEnd(): usize {
+  return varEnd;
 }
 
 /** The address just past the value of type `node` that starts at `at`. */

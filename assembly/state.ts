@@ -44,7 +44,7 @@
 // Every mutating function first checks that it has all the memory it needs
 // (index room, chunks, heap slots) and returns a NEED_* code before changing
 // anything when it does not, so the caller can add pages and call again.
-import { murmur3 } from "./keys";
+import { murmur3, readVarint, varintEnd } from "./keys";
 
 const C_LOG2: usize = 0;
 const C_COUNT: usize = 4;
@@ -76,21 +76,6 @@ const SEED: u32 = 0x5eed5eed;
 const BLOCK_HEADER: u32 = 8;
 
 // ---- small helpers ---------------------------------------------------------
-
-let vEnd: usize = 0;
-
-function readVar(at: usize): u32 {
-  let result: u32 = 0;
-  let shift: u32 = 0;
-  while (true) {
-    const b = <u32>load<u8>(at++);
-    result |= (b & 0x7f) << shift;
-    if (b < 0x80) break;
-    shift += 7;
-  }
-  vEnd = at;
-  return result;
-}
 
 @inline function varSize(v: u32): u32 {
   return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
@@ -125,10 +110,10 @@ let eVal: usize = 0;
 let eValLen: u32 = 0;
 
 function parse(e: usize): void {
-  eCompLen = readVar(e + 4);
-  eComp = vEnd;
-  eValLen = readVar(eComp + eCompLen);
-  eVal = vEnd;
+  eCompLen = readVarint(e + 4);
+  eComp = varintEnd();
+  eValLen = readVarint(eComp + eCompLen);
+  eVal = varintEnd();
 }
 
 @inline function entrySize(compLen: u32, valLen: u32): u32 {
@@ -762,8 +747,8 @@ export function stHeapAddPage(hc: usize, page: usize): void {
 
 /** The address of the u32 in a timer entry that holds its heap position. */
 @inline function positionOf(e: usize): usize {
-  const n = readVar(e + 4);
-  return vEnd + n + 1;
+  const n = readVarint(e + 4);
+  return varintEnd() + n + 1;
 }
 
 function placeNode(hc: usize, i: u32, time: f64, e: u32, seq: u32): void {
