@@ -195,7 +195,39 @@ abstract class WindowedBase<T, W extends Window> {
     return this.build(name, user, type, () => ({ contents: new ListStateDescriptor<T>('window-contents', this.input.getType()), finish: undefined }));
   }
 
-  protected fieldAggregation(kind: AggregationKind, field: FieldExpression, first = true): SingleOutputStreamOperator<T> {
+  /** `aggregate(fn, windowFunction?, accumulatorType?, resultType?)` or `aggregate(fn, accumulatorType?, resultType?)`. */
+  protected aggregateOverloads(fn: AggregateFunction<T, any, any>, a: unknown, b: unknown, c: unknown): SingleOutputStreamOperator<any> {
+    const isWindowFn = typeof a === 'function' || (a !== undefined && typeof (a as { process?: unknown }).process === 'function');
+    if (isWindowFn) return this.aggregateWith(fn, { kind: 'process', fn: a, all: this.all }, b as TypeInformation<any> | undefined, c as TypeInformation<any> | undefined);
+    return this.aggregateWith(fn, { kind: 'none' }, a as TypeInformation<any> | undefined, b as TypeInformation<any> | undefined);
+  }
+
+  /** Per window, the sum of a field (other fields as in the window's first element). */
+  sum(field: FieldExpression = 0): SingleOutputStreamOperator<T> {
+    return this.fieldAggregation('sum', field);
+  }
+
+  /** Per window, the minimum of a field (other fields as in the window's first element). */
+  min(field: FieldExpression = 0): SingleOutputStreamOperator<T> {
+    return this.fieldAggregation('min', field);
+  }
+
+  /** Per window, the maximum of a field (other fields as in the window's first element). */
+  max(field: FieldExpression = 0): SingleOutputStreamOperator<T> {
+    return this.fieldAggregation('max', field);
+  }
+
+  /** Per window, the element with the smallest value of a field (on a tie the first, unless `first` is false). */
+  minBy(field: FieldExpression = 0, first = true): SingleOutputStreamOperator<T> {
+    return this.fieldAggregation('minBy', field, first);
+  }
+
+  /** Per window, the element with the largest value of a field (on a tie the first, unless `first` is false). */
+  maxBy(field: FieldExpression = 0, first = true): SingleOutputStreamOperator<T> {
+    return this.fieldAggregation('maxBy', field, first);
+  }
+
+  private fieldAggregation(kind: AggregationKind, field: FieldExpression, first = true): SingleOutputStreamOperator<T> {
     const { reduce, check } = aggregation(kind, field, first, this.input.getType());
     // The first element of a window is never passed to reduce: check its field as it arrives.
     const checked = (a: T, b: T) => {
@@ -285,9 +317,7 @@ export class WindowedStream<T, K, W extends TimeWindow | GlobalWindow> extends W
     resultType?: TypeInformation<R>,
   ): SingleOutputStreamOperator<R>;
   aggregate(fn: AggregateFunction<T, any, any>, a?: unknown, b?: unknown, c?: unknown): SingleOutputStreamOperator<any> {
-    const isWindowFn = typeof a === 'function' || (a !== undefined && typeof (a as { process?: unknown }).process === 'function');
-    if (isWindowFn) return this.aggregateWith(fn, { kind: 'process', fn: a, all: false }, b as TypeInformation<any> | undefined, c as TypeInformation<any> | undefined);
-    return this.aggregateWith(fn, { kind: 'none' }, a as TypeInformation<any> | undefined, b as TypeInformation<any> | undefined);
+    return this.aggregateOverloads(fn, a, b, c);
   }
 
   /** The elements of each window, when it fires, to a ProcessWindowFunction. */
@@ -298,22 +328,6 @@ export class WindowedStream<T, K, W extends TimeWindow | GlobalWindow> extends W
   /** Flink's older form of {@link process}: `apply(key, window, elements, out)`. */
   apply<R>(fn: WindowFunction<T, R, K, W>, type?: TypeInformation<R>): SingleOutputStreamOperator<R> {
     return this.processWith({ kind: 'apply', fn, all: false }, type, 'Apply');
-  }
-
-  sum(field: FieldExpression = 0): SingleOutputStreamOperator<T> {
-    return this.fieldAggregation('sum', field);
-  }
-  min(field: FieldExpression = 0): SingleOutputStreamOperator<T> {
-    return this.fieldAggregation('min', field);
-  }
-  max(field: FieldExpression = 0): SingleOutputStreamOperator<T> {
-    return this.fieldAggregation('max', field);
-  }
-  minBy(field: FieldExpression = 0, first = true): SingleOutputStreamOperator<T> {
-    return this.fieldAggregation('minBy', field, first);
-  }
-  maxBy(field: FieldExpression = 0, first = true): SingleOutputStreamOperator<T> {
-    return this.fieldAggregation('maxBy', field, first);
   }
 }
 
@@ -328,9 +342,7 @@ export class AllWindowedStream<T, W extends TimeWindow | GlobalWindow> extends W
   aggregate<ACC, R>(fn: AggregateFunction<T, ACC, R>, accumulatorType?: TypeInformation<ACC>, resultType?: TypeInformation<R>): SingleOutputStreamOperator<R>;
   aggregate<ACC, V, R>(fn: AggregateFunction<T, ACC, V>, windowFunction: ProcessAllWindowFunctionLike<V, R, W>, accumulatorType?: TypeInformation<ACC>, resultType?: TypeInformation<R>): SingleOutputStreamOperator<R>;
   aggregate(fn: AggregateFunction<T, any, any>, a?: unknown, b?: unknown, c?: unknown): SingleOutputStreamOperator<any> {
-    const isWindowFn = typeof a === 'function' || (a !== undefined && typeof (a as { process?: unknown }).process === 'function');
-    if (isWindowFn) return this.aggregateWith(fn, { kind: 'process', fn: a, all: true }, b as TypeInformation<any> | undefined, c as TypeInformation<any> | undefined);
-    return this.aggregateWith(fn, { kind: 'none' }, a as TypeInformation<any> | undefined, b as TypeInformation<any> | undefined);
+    return this.aggregateOverloads(fn, a, b, c);
   }
 
   process<R>(fn: ProcessAllWindowFunctionLike<T, R, W>, type?: TypeInformation<R>): SingleOutputStreamOperator<R> {
@@ -339,22 +351,6 @@ export class AllWindowedStream<T, W extends TimeWindow | GlobalWindow> extends W
 
   apply<R>(fn: AllWindowFunction<T, R, W>, type?: TypeInformation<R>): SingleOutputStreamOperator<R> {
     return this.processWith({ kind: 'apply', fn, all: true }, type, 'Apply');
-  }
-
-  sum(field: FieldExpression = 0): SingleOutputStreamOperator<T> {
-    return this.fieldAggregation('sum', field);
-  }
-  min(field: FieldExpression = 0): SingleOutputStreamOperator<T> {
-    return this.fieldAggregation('min', field);
-  }
-  max(field: FieldExpression = 0): SingleOutputStreamOperator<T> {
-    return this.fieldAggregation('max', field);
-  }
-  minBy(field: FieldExpression = 0, first = true): SingleOutputStreamOperator<T> {
-    return this.fieldAggregation('minBy', field, first);
-  }
-  maxBy(field: FieldExpression = 0, first = true): SingleOutputStreamOperator<T> {
-    return this.fieldAggregation('maxBy', field, first);
   }
 }
 
