@@ -41,3 +41,22 @@ function fmt(hz) {
   if (hz >= 1e3) return `${(hz / 1e3).toFixed(1)}K`;
   return hz.toFixed(0);
 }
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * Prints one line per contender of a job suite — events/s, median ms, the
+ * range over the rounds, and the ratio to weir — and returns the medians.
+ * `times` holds each contender's round times (ms); `n` is the events per run.
+ */
+export function printContenders(order, contenders, times, n, digits = 2) {
+  const med = Object.fromEntries(order.map((name) => [name, median(times[name])]));
+  const width = Math.max(...order.map((name) => contenders[name].label.length));
+  for (const name of order) {
+    const hz = (n / med[name]) * 1000;
+    const vs = name === 'weir' ? 'weir' : `${(med.weir / med[name]).toFixed(2)}× weir`;
+    const range = `${Math.min(...times[name]).toFixed(0)}–${Math.max(...times[name]).toFixed(0)} ms`;
+    console.log(`  ${contenders[name].label.padEnd(width)}  ${(hz / 1e6).toFixed(digits).padStart(digits + 4)}M events/s  ${med[name].toFixed(0).padStart(6)} ms (${range.padStart(9 + 2 * digits)})  ${vs.padStart(11)}`);
+  }
+  return med;
+}

@@ -21,6 +21,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { MemoryBudget } from 'weir';
 import { contenders, countingSink, makeEvents } from './streamJobs.js';
+import { printContenders } from './harness.js';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -32,7 +33,6 @@ const ROUNDS = arg('--rounds', quick ? 3 : 5);
 const ORDER = ['weir', 'rxjs', 'node', 'loop'];
 const gc = typeof globalThis.gc === 'function' ? globalThis.gc : () => undefined;
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const mark = (ok) => (ok ? '✔' : '✘');
 
@@ -66,14 +66,7 @@ async function timed(job, title, events) {
   for (let r = 0; r < ROUNDS; r++) for (const name of ORDER) times[name].push((await runOnce(name, job, events, expected)).ms);
 
   console.log(`\n${title} — ${N.toLocaleString()} events, median of ${ROUNDS} rounds (one op = one event through the job)`);
-  const med = Object.fromEntries(ORDER.map((n) => [n, median(times[n])]));
-  const width = Math.max(...ORDER.map((n) => contenders[n].label.length));
-  for (const name of ORDER) {
-    const hz = (N / med[name]) * 1000;
-    const vs = name === 'weir' ? 'weir' : `${(med.weir / med[name]).toFixed(2)}× weir`;
-    const range = `${Math.min(...times[name]).toFixed(0)}–${Math.max(...times[name]).toFixed(0)} ms`;
-    console.log(`  ${contenders[name].label.padEnd(width)}  ${(hz / 1e6).toFixed(2).padStart(6)}M events/s  ${med[name].toFixed(0).padStart(6)} ms (${range.padStart(13)})  ${vs.padStart(11)}`);
-  }
+  const med = printContenders(ORDER, contenders, times, N);
   return { med, expected };
 }
 

@@ -23,6 +23,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { MemoryBudget } from 'weir';
 import { BOUND, GAP, SLIDE, WINDOW, canonical, contenders, makeWindowEvents } from './windowJobs.js';
+import { printContenders } from './harness.js';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -35,7 +36,6 @@ const KEYS = arg('--keys', quick ? 200_000 : 1_000_000);
 const ORDER = ['weir', 'loop', 'rxjs'];
 const gc = typeof globalThis.gc === 'function' ? globalThis.gc : () => undefined;
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const mark = (ok) => (ok ? '✔' : '✘');
 const s = (ms) => `${(ms / 1000).toFixed(0)} s`;
 
@@ -83,14 +83,7 @@ async function timed(query, events) {
   }
 
   console.log(`\n${QUERIES[query]} — ${N.toLocaleString()} events, ${expected.length.toLocaleString()} results, median of ${ROUNDS} rounds`);
-  const med = Object.fromEntries(ORDER.map((n) => [n, median(times[n])]));
-  const width = Math.max(...ORDER.map((n) => contenders[n].label.length));
-  for (const name of ORDER) {
-    const hz = (N / med[name]) * 1000;
-    const vs = name === 'weir' ? 'weir' : `${(med.weir / med[name]).toFixed(2)}× weir`;
-    const range = `${Math.min(...times[name]).toFixed(0)}–${Math.max(...times[name]).toFixed(0)} ms`;
-    console.log(`  ${contenders[name].label.padEnd(width)}  ${(hz / 1e6).toFixed(3).padStart(7)}M events/s  ${med[name].toFixed(0).padStart(6)} ms (${range.padStart(15)})  ${vs.padStart(11)}`);
-  }
+  const med = printContenders(ORDER, contenders, times, N, 3);
   console.log(`  weir takes ${(med.weir / med.loop).toFixed(1)}× the loop's time and ${(med.weir / med.rxjs).toFixed(1)}× RxJS's`);
   return med;
 }
