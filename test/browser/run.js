@@ -69,9 +69,13 @@ const page = `<!doctype html>
     throw e;
   }
   const runner = mocha.run();
+  const failed = [];
+  runner.on('fail', (test, err) => {
+    failed.push({ title: test.fullTitle(), error: String((err && (err.stack || err.message)) || err).split('\n').slice(0, 6).join('\n') });
+  });
   runner.on('end', () => {
     const { passes, failures, pending, tests } = runner.stats;
-    window.__weirResult = { passes, failures, pending, tests };
+    window.__weirResult = { passes, failures, pending, tests, failed };
   });
 </script></body></html>`;
 

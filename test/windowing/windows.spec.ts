@@ -448,7 +448,7 @@ describe('windows: triggers, evictors and sessions in jobs', function () {
       .trigger(CountTrigger.of(1))
       .reduce((a) => a)
       .name('mixed keys')
-      .print();
+      .sinkTo(() => undefined);
     const error = await env.execute().then(
       () => undefined,
       (e: Error) => e,
