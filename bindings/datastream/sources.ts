@@ -82,24 +82,36 @@ export class DataGeneratorSource<T> implements Source<T> {
   createReader({ subtask, parallelism }: SourceReaderContext): SourceReader<T> {
     const [from, to] = splitRange(this.count, subtask, parallelism);
     const generator = this.generator;
-    const interval = parallelism / this.rate; // seconds per record in this instance
     let next = from;
-    const emit = (): IteratorResult<T> => (next < to ? { done: false, value: generator(next++) } : { done: true, value: undefined });
-    if (!(interval > 0)) return { next: emit };
-    // A token bucket holding at most one second of records, as Flink's rate limiter:
-    // after a stall (backpressure) the source catches up by one second's worth, no more.
-    let dueAt = -Infinity;
-    return {
-      next: () => {
-        if (next >= to) return { done: true, value: undefined };
-        const now = performance.now();
-        if (dueAt === -Infinity) dueAt = now - interval * 1000; // the first record is due now
-        dueAt = Math.max(dueAt, now - 1000) + interval * 1000;
-        if (dueAt <= now + 1) return emit(); // timers have millisecond resolution: emit up to 1 ms early
-        return new Promise<IteratorResult<T>>((resolve) => setTimeout(() => resolve(emit()), dueAt - now));
-      },
-    };
+    return rateLimitedReader<T>(
+      (): IteratorResult<T> => (next < to ? { done: false, value: generator(next++) } : { done: true, value: undefined }),
+      () => next < to,
+      this.rate / parallelism,
+    );
   }
+}
+
+/**
+ * A reader emitting `emit()` while `hasMore()`, at most `recordsPerSecond`
+ * (Infinity: no limit). The limit is a token bucket holding at most one
+ * second of records, as Flink's rate limiter: after a stall (backpressure)
+ * the source catches up by one second's worth, no more.
+ * @internal
+ */
+export function rateLimitedReader<T>(emit: () => IteratorResult<T>, hasMore: () => boolean, recordsPerSecond: number): SourceReader<T> {
+  const interval = 1000 / recordsPerSecond; // ms per record
+  if (!(interval > 0)) return { next: emit };
+  let dueAt = -Infinity;
+  return {
+    next: () => {
+      if (!hasMore()) return { done: true, value: undefined };
+      const now = performance.now();
+      if (dueAt === -Infinity) dueAt = now - interval; // the first record is due now
+      dueAt = Math.max(dueAt, now - 1000) + interval;
+      if (dueAt <= now + 1) return emit(); // timers have millisecond resolution: emit up to 1 ms early
+      return new Promise<IteratorResult<T>>((resolve) => setTimeout(() => resolve(emit()), dueAt - now));
+    },
+  };
 }
 
 const DONE: IteratorResult<never> = Object.freeze({ done: true, value: undefined });

@@ -47,7 +47,7 @@ const bundle = await build({
   platform: 'browser',
   target: 'es2022',
   sourcemap: 'inline',
-  alias: { weir: join(root, 'dist/index.js') },
+  alias: { 'weir/nexmark': join(root, 'dist/nexmark/index.js'), weir: join(root, 'dist/index.js') },
   // The specs are imported for their side effects, whatever package.json says of the library.
   ignoreAnnotations: true,
   logLevel: 'warning',
