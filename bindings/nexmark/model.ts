@@ -48,18 +48,18 @@ export interface Bid {
   extra: string;
 }
 
-/** What an event carries: {@link EventKind.PERSON}, {@link EventKind.AUCTION} or {@link EventKind.BID}. */
+/** What an event carries: `EventKind.PERSON` (0), `EventKind.AUCTION` (1) or `EventKind.BID` (2). */
 export const EventKind = Object.freeze({ PERSON: 0, AUCTION: 1, BID: 2 } as const);
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];
 
 /**
  * One Nexmark event: exactly one of `person`, `auction` and `bid` is set, as
- * `type` says (Flink's Nexmark `Event`).
+ * `type` (an {@link EventKind}: 0, 1 or 2) says (Flink's Nexmark `Event`).
  */
 export type NexmarkEvent =
-  | { type: typeof EventKind.PERSON; person: Person; auction: null; bid: null }
-  | { type: typeof EventKind.AUCTION; person: null; auction: Auction; bid: null }
-  | { type: typeof EventKind.BID; person: null; auction: null; bid: Bid };
+  | { type: 0; person: Person; auction: null; bid: null }
+  | { type: 1; person: null; auction: Auction; bid: null }
+  | { type: 2; person: null; auction: null; bid: Bid };
 
 /** The TypeInformation of {@link Person}. */
 export const PersonType: TypeInformation<Person> = Types.OBJECT<Person>({
