@@ -20,7 +20,8 @@
 //   peers        (only q0, q1, q2, q5, q7, q11) { loop, rxjs, node }: each
 //                (events, sink) => Promise<void> | void, the query written with a for-loop
 //                and Maps, RxJS 7 and Node object-mode streams, sending each result to sink.
-import { EventKind, BidType, AuctionType, PersonType } from 'weir/nexmark';
+import { StreamExecutionEnvironment } from 'weir';
+import { EventKind, BidType, AuctionType, PersonType, NexmarkSource } from 'weir/nexmark';
 
 export { EventKind };
 
@@ -73,4 +74,27 @@ export function lastPerKey(results, key) {
   const last = new Map();
   for (const r of results) last.set(key(r), r);
   return [...last.values()];
+}
+
+/**
+ * Runs query `q` (its module) in weir over `events` (replayed as the
+ * generating source splits them, with Nexmark's watermarks); resolves to its
+ * results and the job's result. `source` replaces the replay; `sink`, when
+ * given, receives the results instead of the returned array.
+ */
+export async function runWeir(q, events, { parallelism, budget, name, source, onClient, sink }) {
+  const env = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism, memory: budget });
+  const stream = env.fromSource(source ?? NexmarkSource.replay(events), NexmarkSource.watermarks(), 'Nexmark');
+  const results = [];
+  const out = q.weir(stream, { env, parallelism });
+  if (out !== undefined) out.sinkTo(sink ?? ((r) => void results.push(r))).name(sink ? 'sink' : 'collect');
+  const client = env.executeAsync(name);
+  onClient?.(client);
+  const job = await client.getJobExecutionResult();
+  return { results, job };
+}
+
+/** Compares a query's results (after its finalize) with its reference: undefined when equal, else what differs. */
+export function check(q, results, expected) {
+  return compareResults(q.finalize ? q.finalize(results) : results, expected, q.canonical);
 }

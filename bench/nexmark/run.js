@@ -31,11 +31,10 @@
 import fs from 'node:fs';
 import { writeFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
-import { MemoryBudget, StreamExecutionEnvironment } from 'weir';
+import { MemoryBudget } from 'weir';
 import { NexmarkGenerator, NexmarkSource } from 'weir/nexmark';
 import { machine } from '../harness.js';
-import { FLINK_PER_CORE, QUERIES, goal } from './common.js';
-import { check } from './verify.js';
+import { FLINK_PER_CORE, QUERIES, check, goal, runWeir as runWeirJob } from './common.js';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -99,25 +98,27 @@ function sink(collect) {
 }
 
 async function runWeir(q, name, events, parallelism, budget, { collect, source }) {
-  const env = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism, memory: budget });
-  const stream = env.fromSource(source ?? NexmarkSource.replay(events), NexmarkSource.watermarks(), 'Nexmark');
   const { results, counted, invoke } = sink(collect);
-  const out = q.weir(stream, { env, parallelism });
-  if (out !== undefined) out.sinkTo(invoke).name(collect ? 'collect' : 'count');
   gc();
   resetPeakRss();
-  const t = performance.now();
-  const client = env.executeAsync(`${name} p=${parallelism}`);
   let timer;
-  if (bars) {
-    bars.start(events.length, 0, { label: `${name} weir p=${parallelism}${collect ? ' (check)' : ''}`.padEnd(24) });
-    timer = setInterval(() => bars.update(sourceRecords(client)), 100);
-  }
+  const t = performance.now();
   try {
-    await client.getJobExecutionResult();
+    await runWeirJob(q, events, {
+      parallelism,
+      budget,
+      source,
+      name: `${name} p=${parallelism}`,
+      sink: invoke,
+      onClient: (client) => {
+        if (!bars) return;
+        bars.start(events.length, 0, { label: `${name} weir p=${parallelism}${collect ? ' (check)' : ''}`.padEnd(24) });
+        timer = setInterval(() => bars.update(sourceRecords(client)), 100);
+      },
+    });
   } finally {
     clearInterval(timer);
-    if (bars) bars.stop();
+    if (timer !== undefined) bars.stop();
   }
   const ms = performance.now() - t;
   const rss = peakRss();

@@ -3,9 +3,9 @@
 // generated events and compares the results with the query's plain-JS reference.
 //
 //   node bench/nexmark/verify.js [q0,q5,…] [--events N] [--parallelism 1,2] [--seed S]
-import { MemoryBudget, StreamExecutionEnvironment } from 'weir';
-import { NexmarkGenerator, NexmarkSource } from 'weir/nexmark';
-import { QUERIES, compareResults } from './common.js';
+import { MemoryBudget } from 'weir';
+import { NexmarkGenerator } from 'weir/nexmark';
+import { QUERIES, check, runWeir } from './common.js';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -16,49 +16,29 @@ const N = Number(arg('--events', '100000'));
 const parallelisms = arg('--parallelism', '1,2').split(',').map(Number);
 const seed = Number(arg('--seed', '0'));
 
-/** Runs query `q` (its module) in weir over `events`; resolves to its results and the job's result. */
-export async function runWeir(q, events, { parallelism, budget, name, onClient }) {
-  const env = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism, memory: budget });
-  const stream = env.fromSource(NexmarkSource.replay(events), NexmarkSource.watermarks(), 'Nexmark');
-  const results = [];
-  const out = q.weir(stream, { env, parallelism });
-  if (out !== undefined) out.sinkTo((r) => void results.push(r)).name('collect');
-  const client = env.executeAsync(name);
-  onClient?.(client);
-  const job = await client.getJobExecutionResult();
-  return { results, job };
-}
-
-/** Compares a query's results (after its finalize) with its reference: undefined when equal, else what differs. */
-export function check(q, results, expected) {
-  return compareResults(q.finalize ? q.finalize(results) : results, expected, q.canonical);
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const t = performance.now();
-  const events = new NexmarkGenerator({ events: N, seed }).generateAll();
-  console.log(`${N} events (seed ${seed}) in ${(performance.now() - t).toFixed(0)} ms`);
-  const budget = MemoryBudget.create();
-  let failed = 0;
-  for (const name of chosen) {
-    const q = await import(`./${name}.js`);
-    const expected = q.reference(events);
-    for (const parallelism of parallelisms) {
-      const t0 = performance.now();
-      const { results } = await runWeir(q, events, { parallelism, budget, name });
-      const ms = performance.now() - t0;
-      const diff = check(q, results, expected);
-      if (diff) failed++;
-      console.log(`${name} p=${parallelism}: ${diff ? `✘ ${diff}` : `✔ ${expected.length} results`} (job ${ms.toFixed(0)} ms)`);
-    }
-    for (const [peer, run] of Object.entries(q.peers ?? {})) {
-      const results = [];
-      await run(events, (r) => void results.push(r));
-      const diff = check(q, results, expected);
-      if (diff) failed++;
-      console.log(`${name} ${peer}: ${diff ? `✘ ${diff}` : '✔'}`);
-    }
+const t = performance.now();
+const events = new NexmarkGenerator({ events: N, seed }).generateAll();
+console.log(`${N} events (seed ${seed}) in ${(performance.now() - t).toFixed(0)} ms`);
+const budget = MemoryBudget.create();
+let failed = 0;
+for (const name of chosen) {
+  const q = await import(`./${name}.js`);
+  const expected = q.reference(events);
+  for (const parallelism of parallelisms) {
+    const t0 = performance.now();
+    const { results } = await runWeir(q, events, { parallelism, budget, name });
+    const ms = performance.now() - t0;
+    const diff = check(q, results, expected);
+    if (diff) failed++;
+    console.log(`${name} p=${parallelism}: ${diff ? `✘ ${diff}` : `✔ ${expected.length} results`} (job ${ms.toFixed(0)} ms)`);
   }
-  budget.dispose();
-  process.exit(failed > 0 ? 1 : 0);
+  for (const [peer, run] of Object.entries(q.peers ?? {})) {
+    const results = [];
+    await run(events, (r) => void results.push(r));
+    const diff = check(q, results, expected);
+    if (diff) failed++;
+    console.log(`${name} ${peer}: ${diff ? `✘ ${diff}` : '✔'}`);
+  }
 }
+budget.dispose();
+process.exit(failed > 0 ? 1 : 0);
