@@ -17,9 +17,13 @@
 //                for queries that emit updates (a changelog, as Flink's SQL does), the
 //                results to compare: typically the last update per key. Without it,
 //                every emitted record is compared.
-//   peers        (only q0, q1, q2, q5, q7, q11) { loop, rxjs, node }: each
-//                (events, sink) => Promise<void> | void, the query written with a for-loop
-//                and Maps, RxJS 7 and Node object-mode streams, sending each result to sink.
+// A query module imports only weir, weir/nexmark and this file, so that it runs in
+// browsers too (test/nexmark/queries.spec.ts runs every query in Node and Chromium).
+//
+// q0, q1, q2, q5, q7 and q11 also have peers/qN.js, exporting loop, rxjs and node:
+// each (events, sink) => Promise<void> | void, the query written with a for-loop and
+// Maps (the ceiling), RxJS 7 and Node object-mode streams, over the same array of
+// events, sending each result to sink (compared with the same reference).
 import { StreamExecutionEnvironment } from 'weir';
 import { EventKind, BidType, AuctionType, PersonType, NexmarkSource } from 'weir/nexmark';
 
@@ -45,6 +49,8 @@ export const FLINK_PER_CORE = {
 };
 
 export const QUERIES = Array.from({ length: 23 }, (_, i) => `q${i}`);
+/** The queries that the peers also run (peers/qN.js). */
+export const WITH_PEERS = ['q0', 'q1', 'q2', 'q5', 'q7', 'q11'];
 
 /** The query's goal in events/s per core: 800K for q0–q2, else 5× Flink's figure (none for q6). */
 export function goal(query) {

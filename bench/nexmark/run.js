@@ -34,7 +34,7 @@ import cliProgress from 'cli-progress';
 import { MemoryBudget } from 'weir';
 import { NexmarkGenerator, NexmarkSource } from 'weir/nexmark';
 import { machine } from '../harness.js';
-import { FLINK_PER_CORE, QUERIES, check, goal, runWeir as runWeirJob } from './common.js';
+import { FLINK_PER_CORE, QUERIES, WITH_PEERS, check, goal, runWeir as runWeirJob } from './common.js';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -126,12 +126,12 @@ async function runWeir(q, name, events, parallelism, budget, { collect, source }
   return { ms, rss, results, count: collect ? results.length : counted.count };
 }
 
-async function runPeer(q, peer, events, { collect }) {
+async function runPeer(peers, peer, events, { collect }) {
   const { results, counted, invoke } = sink(collect);
   gc();
   resetPeakRss();
   const t = performance.now();
-  await q.peers[peer](events, invoke); // mostly synchronous from start to end: no progress bar
+  await peers[peer](events, invoke); // mostly synchronous from start to end: no progress bar
   const ms = performance.now() - t;
   return { ms, rss: peakRss(), results, count: collect ? results.length : counted.count };
 }
@@ -175,10 +175,11 @@ for (const name of chosen) {
       record('weir, generating', p, checked, await runWeir(q, name, events, p, budget, { collect: false, source: source() }));
     }
   }
-  if (PEERS && q.peers) {
+  if (PEERS && WITH_PEERS.includes(name)) {
+    const peers = await import(`./peers/${name}.js`);
     for (const peer of ['loop', 'rxjs', 'node']) {
-      const checked = await runPeer(q, peer, events, { collect: true });
-      record(peer, 1, checked, await runPeer(q, peer, events, { collect: false }));
+      const checked = await runPeer(peers, peer, events, { collect: true });
+      record(peer, 1, checked, await runPeer(peers, peer, events, { collect: false }));
     }
   }
 }

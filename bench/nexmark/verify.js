@@ -5,7 +5,7 @@
 //   node bench/nexmark/verify.js [q0,q5,…] [--events N] [--parallelism 1,2] [--seed S]
 import { MemoryBudget } from 'weir';
 import { NexmarkGenerator } from 'weir/nexmark';
-import { QUERIES, check, runWeir } from './common.js';
+import { QUERIES, WITH_PEERS, check, runWeir } from './common.js';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -32,7 +32,8 @@ for (const name of chosen) {
     if (diff) failed++;
     console.log(`${name} p=${parallelism}: ${diff ? `✘ ${diff}` : `✔ ${expected.length} results`} (job ${ms.toFixed(0)} ms)`);
   }
-  for (const [peer, run] of Object.entries(q.peers ?? {})) {
+  const peers = WITH_PEERS.includes(name) ? await import(`./peers/${name}.js`) : {};
+  for (const [peer, run] of Object.entries(peers)) {
     const results = [];
     await run(events, (r) => void results.push(r));
     const diff = check(q, results, expected);

@@ -1,4 +1,4 @@
-// Plumbing shared by the peers of the Nexmark queries (RxJS 7 and Node
+// Plumbing shared by the peers of the Nexmark queries (peers/qN.js) (RxJS 7 and Node
 // object-mode streams): each peer reads the same array of events and sends
 // each result to `sink(record)`; the runner times it like weir's job.
 import { Readable, Transform, Writable } from 'node:stream';
