@@ -71,7 +71,7 @@ const page = `<!doctype html>
   const runner = mocha.run();
   const failed = [];
   runner.on('fail', (test, err) => {
-    failed.push({ title: test.fullTitle(), error: String((err && (err.stack || err.message)) || err).split('\n').slice(0, 6).join('\n') });
+    failed.push({ title: test.fullTitle(), error: String((err && (err.stack || err.message)) || err).split('\\n').slice(0, 6).join('\\n') });
   });
   runner.on('end', () => {
     const { passes, failures, pending, tests } = runner.stats;
