@@ -168,7 +168,23 @@ const Winner = Types.OBJECT({
   bidDateTime: Types.LONG,
   bidExtra: Types.STRING,
 });
-const winner = (a, b) => ({ ...a, auction: b.auction, bidder: b.bidder, price: b.price, bidDateTime: b.dateTime, bidExtra: b.extra });
+const winner = (a, b) => ({
+  id: a.id,
+  itemName: a.itemName,
+  description: a.description,
+  initialBid: a.initialBid,
+  reserve: a.reserve,
+  dateTime: a.dateTime,
+  expires: a.expires,
+  seller: a.seller,
+  category: a.category,
+  extra: a.extra,
+  auction: b.auction,
+  bidder: b.bidder,
+  price: b.price,
+  bidDateTime: b.dateTime,
+  bidExtra: b.extra,
+});
 
 export function weir(events) {
   const bidFields = bids(events)
