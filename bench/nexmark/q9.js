@@ -213,7 +213,14 @@ export function referenceWinners(events) {
 }
 
 export function reference(events) {
-  return referenceWinners(events).map(({ auction, bid }) => winner(auction, bid));
+  return referenceWinners(events).map(({ auction, bid }) => ({
+    ...auction,
+    auction: bid.auction,
+    bidder: bid.bidder,
+    price: bid.price,
+    bidDateTime: bid.dateTime,
+    bidExtra: bid.extra,
+  }));
 }
 
 export const canonical = (r) =>
