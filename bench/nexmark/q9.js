@@ -32,6 +32,9 @@ export const description = 'for each auction, the highest bid (ties: earliest) w
  */
 const CLOSED_RETENTION = Time.seconds(10);
 
+/** Early bids are pruned at the end of each such period of event time. */
+const PRUNE_EVERY = Time.seconds(1);
+
 /**
  * Per auction, what a bid needs to know: the auction's lifetime, whether it
  * is still open, and the leader so far (its price, time and bidder; the whole
@@ -105,7 +108,8 @@ export class WinningBid extends KeyedCoProcessFunction {
     const p = this.progress.value();
     if (p === null) {
       this.early.add(bid);
-      ctx.timerService().registerEventTimeTimer(bid.dateTime);
+      // One pruning timer per key and second, not one per bid (timers are deduplicated per key and time).
+      ctx.timerService().registerEventTimeTimer(bid.dateTime - (bid.dateTime % PRUNE_EVERY) + PRUNE_EVERY - 1);
     } else if (p.open && bid.dateTime >= p.start && bid.dateTime <= p.end && (!p.leading || beats(bid, p, this.leaderExtra))) {
       p.leading = true;
       p.price = bid.price;
