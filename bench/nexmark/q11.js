@@ -66,20 +66,27 @@ export function reference(events) {
 export const canonical = (r) => `${r.bidder} ${r.start} ${r.end} ${r.count}`;
 
 // ---------------------------------------------------------------------------
-// The peers: per bidder its open sessions (pairwise apart), a timer per
-// session at end − 1 in a heap; a session merged away is marked dead.
+// The peers: per bidder its open sessions (pairwise apart), each with one
+// timer in a heap. A bid that falls in a session extends it in place; its
+// timer, now early, is pushed again at the new end − 1 when it comes up. A
+// session merged into another is marked dead and its timer skipped.
 
 function q11Windows(emit) {
   const byBidder = new Map(); // bidder → its open sessions
   const timers = new TimerHeap();
   const wm = new Watermarks((w) => {
     while (timers.size > 0 && timers.peek().time <= w) {
-      const { session } = timers.pop();
+      const timer = timers.pop();
+      const session = timer.session;
       if (session.dead) continue;
-      session.dead = true;
+      if (session.end - 1 > timer.time) {
+        timer.time = session.end - 1;
+        timers.push(timer);
+        continue;
+      }
       const open = byBidder.get(session.bidder);
-      open.splice(open.indexOf(session), 1);
-      if (open.length === 0) byBidder.delete(session.bidder);
+      if (open.length === 1) byBidder.delete(session.bidder);
+      else open.splice(open.indexOf(session), 1);
       emit({ bidder: session.bidder, count: session.count, start: session.start, end: session.end });
     }
   });
@@ -87,30 +94,39 @@ function q11Windows(emit) {
     late: 0,
     onEvent(b) {
       const t = b.dateTime;
-      let open = byBidder.get(b.bidder);
-      if (open === undefined) byBidder.set(b.bidder, (open = []));
+      const open = byBidder.get(b.bidder);
       // The bid's window [t, t + GAP) merges with every session it overlaps or touches.
-      let start = t;
-      let end = t + GAP;
-      let count = 1;
-      let kept = 0;
-      for (let i = 0; i < open.length; i++) {
-        const s = open[i];
-        if (s.start <= t + GAP && s.end >= t) {
-          if (s.start < start) start = s.start;
-          if (s.end > end) end = s.end;
-          count += s.count;
-          s.dead = true;
-        } else open[kept++] = s;
+      let into;
+      if (open !== undefined) {
+        let kept = 0;
+        for (let i = 0; i < open.length; i++) {
+          const s = open[i];
+          if (s.start <= t + GAP && s.end >= t) {
+            if (into === undefined) {
+              into = s;
+              open[kept++] = s;
+              if (t < s.start) s.start = t;
+              if (t + GAP > s.end) s.end = t + GAP;
+              s.count++;
+            } else {
+              if (s.start < into.start) into.start = s.start;
+              if (s.end > into.end) into.end = s.end;
+              into.count += s.count;
+              s.dead = true;
+            }
+          } else open[kept++] = s;
+        }
+        open.length = kept;
       }
-      open.length = kept;
-      if (end - 1 <= wm.current) {
-        this.late++;
-        if (open.length === 0) byBidder.delete(b.bidder);
-      } else {
-        const session = { bidder: b.bidder, start, end, count, dead: false };
-        open.push(session);
-        timers.push({ time: end - 1, session });
+      if (into === undefined) {
+        // Open sessions are never behind the watermark, so only a bid of its own can be late.
+        if (t + GAP - 1 <= wm.current) this.late++;
+        else {
+          const session = { bidder: b.bidder, start: t, end: t + GAP, count: 1, dead: false };
+          if (open === undefined) byBidder.set(b.bidder, [session]);
+          else open.push(session);
+          timers.push({ time: session.end - 1, session });
+        }
       }
       wm.onEvent(t);
     },
