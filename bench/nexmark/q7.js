@@ -18,23 +18,20 @@
 // only while it is among the highest. A bid at a window's end is sent twice:
 // for its own window, and for the window it ends, where it does not count
 // towards the maximum. Each result carries its window.
-import { filter, from, map } from 'rxjs';
 import { KeyedProcessFunction, ListStateDescriptor, Time, Types, ValueStateDescriptor } from 'weir';
-import { bids, bidsOf, EventKind } from './common.js';
-import { nodeBids, nodeRun, rxRun } from './peers.js';
-import { runLoop, Watermarks, windowed, windowStart, WindowsByStart, windowTransform } from './windowPeers.js';
+import { bids, bidsOf } from './common.js';
 
 export const title = 'highest bid';
 export const description = 'tumbling 10 s windows: the bid(s) with the highest price, with the window';
 
-const WINDOW = Time.seconds(10);
+export const WINDOW = Time.seconds(10);
 
 /** A bid as q7 needs it, for the window starting at `window`: its own, or the one that ends at its time. */
 const Q7Bid = Types.OBJECT({ window: Types.LONG, auction: Types.LONG, bidder: Types.LONG, price: Types.LONG, dateTime: Types.LONG, extra: Types.STRING });
 const Q7Out = Types.OBJECT({ start: Types.LONG, end: Types.LONG, auction: Types.LONG, bidder: Types.LONG, price: Types.LONG, dateTime: Types.LONG, extra: Types.STRING });
 
 const q7Bid = (window, b) => ({ window, auction: b.auction, bidder: b.bidder, price: b.price, dateTime: b.dateTime, extra: b.extra });
-const q7Result = (start, end, b) => ({ start, end, auction: b.auction, bidder: b.bidder, price: b.price, dateTime: b.dateTime, extra: b.extra });
+export const q7Result = (start, end, b) => ({ start, end, auction: b.auction, bidder: b.bidder, price: b.price, dateTime: b.dateTime, extra: b.extra });
 
 /** Keyed by window start: the window's highest bids, emitted when the watermark passes its end. */
 class HighestBids extends KeyedProcessFunction {
@@ -106,54 +103,3 @@ export function reference(events) {
 }
 
 export const canonical = (r) => `${r.start} ${r.end} ${r.auction} ${r.bidder} ${r.price} ${r.dateTime} ${r.extra}`;
-
-// ---------------------------------------------------------------------------
-// The peers: the same windows with a Map by window start.
-
-function q7Windows(emit) {
-  const windows = new WindowsByStart(WINDOW, (start, end, w) => {
-    for (const b of w.bids) emit(q7Result(start, end, b));
-    for (const b of w.edges) if (b.price === w.price) emit(q7Result(start, end, b));
-  });
-  const wm = new Watermarks((w) => windows.advance(w));
-  const make = () => ({ price: -1, bids: [], edges: [] });
-  return {
-    late: 0,
-    onEvent(b) {
-      const t = b.dateTime;
-      const start = windowStart(t, WINDOW);
-      if (start + WINDOW - 1 <= wm.current) this.late++;
-      else {
-        const w = windows.get(start, make);
-        if (b.price > w.price) {
-          w.price = b.price;
-          w.bids = [b];
-          if (w.edges.length > 0) w.edges = w.edges.filter((e) => e.price >= b.price);
-        } else if (b.price === w.price) w.bids.push(b);
-      }
-      // The bid at a window's end may match that window's maximum too.
-      if (start === t && start - 1 > wm.current) {
-        const w = windows.get(start - WINDOW, make);
-        if (b.price >= w.price) w.edges.push(b);
-      }
-      wm.onEvent(t);
-    },
-    finish: () => wm.finish(),
-  };
-}
-
-const isBid = (e) => e.type === EventKind.BID;
-
-export const peers = {
-  loop: (events, sink) => runLoop(events, sink, q7Windows, isBid),
-  rxjs: (events, sink) =>
-    rxRun(
-      from(events).pipe(
-        filter(isBid),
-        map((e) => e.bid),
-        windowed(q7Windows),
-      ),
-      sink,
-    ),
-  node: (events, sink) => nodeRun(events, sink, nodeBids(), windowTransform(q7Windows)),
-};

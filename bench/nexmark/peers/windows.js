@@ -19,7 +19,7 @@
 // source => new Observable(…)) and a Node object-mode Transform
 // (`windowTransform`).
 import { Observable } from 'rxjs';
-import { transform } from './peers.js';
+import { transform } from './plumbing.js';
 
 /** Nexmark's watermark delay (its DDL: `dateTime - INTERVAL '4' SECOND`). */
 export const WATERMARK_DELAY = 4000;
