@@ -1,0 +1,32 @@
+// Every Nexmark query of bench/nexmark/ (q0 … q22), run by weir over a small
+// run of generated events at parallelism 1 and 2, must give the result set of
+// its plain-JS reference (after the query's finalize, for queries that emit
+// updates). The benchmark (npm run bench:nexmark) checks the same at 2M events.
+import { expect } from 'chai';
+import { NexmarkGenerator, type NexmarkEvent } from 'weir/nexmark';
+// @ts-ignore -- plain JS, without type declarations
+import { check, runWeir } from '../../../bench/nexmark/common.js';
+import { budget } from '../support/leaks.js';
+
+describe('Nexmark queries against their references', function () {
+  this.timeout(120000);
+
+  const N = 20_000;
+  let events: NexmarkEvent[];
+  before(() => {
+    events = new NexmarkGenerator({ events: N }).generateAll();
+  });
+
+  for (let n = 0; n <= 22; n++) {
+    for (const parallelism of [1, 2]) {
+      it(`q${n} at parallelism ${parallelism}`, async () => {
+        // A template of q*.js: bundlers include exactly the query modules.
+        const q = await import(`../../../bench/nexmark/q${n}.js`);
+        const expected = q.reference(events);
+        expect(expected.length, 'the reference finds results in these events').to.be.above(0);
+        const { results } = await runWeir(q, events, { parallelism, budget: budget({ network: '8mb', managed: '32mb' }), name: `q${n}` });
+        expect(check(q, results, expected)).to.equal(undefined);
+      });
+    }
+  }
+});
