@@ -1,0 +1,97 @@
+// Nexmark q19, auction top-10 price: per auction, the 10 highest bids by
+// price with their rank — Flink's Top-N `ROW_NUMBER() OVER (PARTITION BY
+// auction ORDER BY price DESC) <= 10`, an updating result keyed by
+// (auction, rank).
+//
+// weir keys the bids by auction and keeps, per auction, the ranking (up to 10
+// small entries: price, dateTime, bidder and the slot of the row) in a
+// ValueState and the full rows in a MapState by slot (a row is written once,
+// when it enters; its slot is reused when it drops out). A bid that enters the
+// top 10 at rank r is emitted with rank r, and the rows it pushes down are
+// emitted again with their new ranks (Flink's changelog for ranks r..10,
+// without the retractions); finalize keeps the last row per (auction, rank).
+//
+// Ties: rows of equal price rank by earlier dateTime, then smaller bidder,
+// then smaller extra (in weir and in the reference); Flink ranks them by
+// arrival, which depends on the order of the parallel readers.
+import { KeyedProcessFunction, MapStateDescriptor, Types, ValueStateDescriptor } from 'weir';
+import { bids, bidsOf, lastPerKey } from './common.js';
+
+export const title = 'top-10 price';
+export const description = 'per auction: the 10 highest bids, with their rank';
+
+const N = 10;
+
+// The ranking: 4 numbers per ranked row — price, dateTime, bidder, slot —
+// best first, in one Float64Array (one small allocation per read; all four
+// are integers below 2^53).
+const Ranking = Types.PRIMITIVE_ARRAY(Float64Array);
+const W = 4;
+const Row = Types.OBJECT({ bidder: Types.LONG, price: Types.LONG, channel: Types.STRING, url: Types.STRING, dateTime: Types.LONG, extra: Types.STRING });
+const RankedBid = Types.OBJECT({
+  auction: Types.LONG, bidder: Types.LONG, price: Types.LONG, channel: Types.STRING, url: Types.STRING, dateTime: Types.LONG, extra: Types.STRING, rankNumber: Types.LONG,
+});
+
+const ranked = (auction, r, rankNumber) => ({ auction, bidder: r.bidder, price: r.price, channel: r.channel, url: r.url, dateTime: r.dateTime, extra: r.extra, rankNumber });
+
+class TopN extends KeyedProcessFunction {
+  open() {
+    const ctx = this.getRuntimeContext();
+    this.ranking = ctx.getState(new ValueStateDescriptor('ranking', Ranking));
+    this.rows = ctx.getMapState(new MapStateDescriptor('rows', Types.INT, Row));
+  }
+
+  /** Whether `bid` ranks before the row at rank index `i` of `ranking`. */
+  before(bid, ranking, i) {
+    const at = i * W;
+    if (bid.price !== ranking[at]) return bid.price > ranking[at];
+    if (bid.dateTime !== ranking[at + 1]) return bid.dateTime < ranking[at + 1];
+    if (bid.bidder !== ranking[at + 2]) return bid.bidder < ranking[at + 2];
+    return bid.extra < this.rows.get(ranking[at + 3]).extra;
+  }
+
+  processElement(bid, ctx, out) {
+    const old = this.ranking.value() ?? EMPTY;
+    const n = old.length / W;
+    let r = n;
+    while (r > 0 && this.before(bid, old, r - 1)) r--; // from the bottom: most bids do not enter
+    if (r >= N) return;
+    const slot = n < N ? n : old[(N - 1) * W + 3]; // a new slot, or the one of the row that drops out
+    const ranking = new Float64Array(Math.min(n + 1, N) * W);
+    ranking.set(old.subarray(0, r * W));
+    ranking.set([bid.price, bid.dateTime, bid.bidder, slot], r * W);
+    ranking.set(old.subarray(r * W, ranking.length - W), (r + 1) * W);
+    this.ranking.update(ranking);
+    const row = { bidder: bid.bidder, price: bid.price, channel: bid.channel, url: bid.url, dateTime: bid.dateTime, extra: bid.extra };
+    this.rows.put(slot, row);
+    out.collect(ranked(bid.auction, row, r + 1));
+    for (let i = r + 1; i < ranking.length / W; i++) out.collect(ranked(bid.auction, this.rows.get(ranking[i * W + 3]), i + 1));
+  }
+}
+
+const EMPTY = new Float64Array(0);
+
+export function weir(events) {
+  return bids(events).keyBy((b) => b.auction, Types.LONG).process(new TopN(), RankedBid).name('q19: top 10 bids per auction');
+}
+
+export const finalize = (results) => lastPerKey(results, (r) => `${r.auction} ${r.rankNumber}`);
+
+export function reference(events) {
+  const tops = new Map();
+  const first = (a, b) => a.price > b.price || (a.price === b.price && (a.dateTime < b.dateTime || (a.dateTime === b.dateTime && (a.bidder < b.bidder || (a.bidder === b.bidder && a.extra < b.extra)))));
+  for (const b of bidsOf(events)) {
+    let top = tops.get(b.auction);
+    if (top === undefined) tops.set(b.auction, (top = []));
+    let i = 0;
+    while (i < top.length && !first(b, top[i])) i++;
+    if (i >= N) continue;
+    top.splice(i, 0, b);
+    if (top.length > N) top.length = N;
+  }
+  const out = [];
+  for (const top of tops.values()) top.forEach((b, i) => out.push({ ...b, rankNumber: i + 1 }));
+  return out;
+}
+
+export const canonical = (r) => `${r.auction} ${r.rankNumber} ${r.bidder} ${r.price} ${r.channel} ${r.url} ${r.dateTime} ${r.extra}`;
