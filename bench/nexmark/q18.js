@@ -22,20 +22,29 @@ export const title = 'find last bid';
 export const description = 'per (bidder, auction): the latest bid';
 
 const BidderAuction = Types.TUPLE([Types.LONG, Types.LONG]);
-const OrderKey = Types.OBJECT({ dateTime: Types.LONG, price: Types.LONG, extra: Types.STRING });
-
-/** Whether bid `b` comes after the bid whose order key is `o`: by dateTime, then price, then extra. */
-const after = (b, o) => b.dateTime > o.dateTime || (b.dateTime === o.dateTime && (b.price > o.price || (b.price === o.price && b.extra > o.extra)));
+const Latest = Types.OBJECT({ dateTime: Types.LONG, price: Types.LONG });
 
 class LastBid extends KeyedProcessFunction {
   open() {
-    this.latest = this.getRuntimeContext().getState(new ValueStateDescriptor('latest', OrderKey));
+    const ctx = this.getRuntimeContext();
+    // The latest bid's extra is read only when dateTime and price tie (rarely), so it has a state of its own.
+    this.latest = ctx.getState(new ValueStateDescriptor('latest', Latest));
+    this.latestExtra = ctx.getState(new ValueStateDescriptor('latest extra', Types.STRING));
+  }
+
+  /** Whether `bid` comes after the latest bid so far: by dateTime, then price, then extra. */
+  isLater(bid) {
+    const latest = this.latest.value();
+    if (latest === null || latest === undefined) return true;
+    if (bid.dateTime !== latest.dateTime) return bid.dateTime > latest.dateTime;
+    if (bid.price !== latest.price) return bid.price > latest.price;
+    return bid.extra > this.latestExtra.value();
   }
 
   processElement(bid, ctx, out) {
-    const latest = this.latest.value();
-    if (latest !== null && latest !== undefined && !after(bid, latest)) return;
-    this.latest.update({ dateTime: bid.dateTime, price: bid.price, extra: bid.extra });
+    if (!this.isLater(bid)) return;
+    this.latest.update({ dateTime: bid.dateTime, price: bid.price });
+    this.latestExtra.update(bid.extra);
     out.collect(bid);
   }
 }
