@@ -23,9 +23,9 @@ export const description = 'per auction: the 10 highest bids, with their rank';
 const N = 10;
 
 // The ranking: 4 numbers per ranked row — price, dateTime, bidder, slot —
-// best first, in one Float64Array (one small allocation per read; all four
-// are integers below 2^53).
-const Ranking = Types.PRIMITIVE_ARRAY(Float64Array);
+// best first, in one flat list (one small array per read; a typed array
+// would cost an ArrayBuffer per read).
+const Ranking = Types.LIST(Types.LONG);
 const W = 4;
 const Row = Types.OBJECT({ bidder: Types.LONG, price: Types.LONG, channel: Types.STRING, url: Types.STRING, dateTime: Types.LONG, extra: Types.STRING });
 const RankedBid = Types.OBJECT({
@@ -51,16 +51,14 @@ class TopN extends KeyedProcessFunction {
   }
 
   processElement(bid, ctx, out) {
-    const old = this.ranking.value() ?? EMPTY;
-    const n = old.length / W;
+    const ranking = this.ranking.value() ?? [];
+    const n = ranking.length / W;
     let r = n;
-    while (r > 0 && this.before(bid, old, r - 1)) r--; // from the bottom: most bids do not enter
+    while (r > 0 && this.before(bid, ranking, r - 1)) r--; // from the bottom: most bids do not enter
     if (r >= N) return;
-    const slot = n < N ? n : old[(N - 1) * W + 3]; // a new slot, or the one of the row that drops out
-    const ranking = new Float64Array(Math.min(n + 1, N) * W);
-    ranking.set(old.subarray(0, r * W));
-    ranking.set([bid.price, bid.dateTime, bid.bidder, slot], r * W);
-    ranking.set(old.subarray(r * W, ranking.length - W), (r + 1) * W);
+    const slot = n < N ? n : ranking[(N - 1) * W + 3]; // a new slot, or the one of the row that drops out
+    if (n === N) ranking.length -= W;
+    ranking.splice(r * W, 0, bid.price, bid.dateTime, bid.bidder, slot);
     this.ranking.update(ranking);
     const row = { bidder: bid.bidder, price: bid.price, channel: bid.channel, url: bid.url, dateTime: bid.dateTime, extra: bid.extra };
     this.rows.put(slot, row);
@@ -68,8 +66,6 @@ class TopN extends KeyedProcessFunction {
     for (let i = r + 1; i < ranking.length / W; i++) out.collect(ranked(bid.auction, this.rows.get(ranking[i * W + 3]), i + 1));
   }
 }
-
-const EMPTY = new Float64Array(0);
 
 export function weir(events) {
   return bids(events).keyBy((b) => b.auction, Types.LONG).process(new TopN(), RankedBid).name('q19: top 10 bids per auction');
