@@ -5,7 +5,7 @@
 //
 // weir keys the bids by auction and keeps, per auction, the ranking (up to 10
 // small entries: price, dateTime, bidder and the slot of the row) in a
-// ValueState and the full rows in a MapState by slot (a row is written once,
+// ValueState and the rest of the rows in a MapState by slot (a row is written once,
 // when it enters; its slot is reused when it drops out). A bid that enters the
 // top 10 at rank r is emitted with rank r, and the rows it pushes down are
 // emitted again with their new ranks (Flink's changelog for ranks r..10,
@@ -27,12 +27,17 @@ const N = 10;
 // would cost an ArrayBuffer per read).
 const Ranking = Types.LIST(Types.LONG);
 const W = 4;
-const Row = Types.OBJECT({ bidder: Types.LONG, price: Types.LONG, channel: Types.STRING, url: Types.STRING, dateTime: Types.LONG, extra: Types.STRING });
+// The rest of a ranked row (its numbers are in the ranking).
+const Row = Types.OBJECT({ channel: Types.STRING, url: Types.STRING, extra: Types.STRING });
 const RankedBid = Types.OBJECT({
   auction: Types.LONG, bidder: Types.LONG, price: Types.LONG, channel: Types.STRING, url: Types.STRING, dateTime: Types.LONG, extra: Types.STRING, rankNumber: Types.LONG,
 });
 
-const ranked = (auction, r, rankNumber) => ({ auction, bidder: r.bidder, price: r.price, channel: r.channel, url: r.url, dateTime: r.dateTime, extra: r.extra, rankNumber });
+/** The output row of rank index `i` of `ranking`, whose strings are `row`'s. */
+const ranked = (auction, ranking, i, row) => {
+  const at = i * W;
+  return { auction, bidder: ranking[at + 2], price: ranking[at], channel: row.channel, url: row.url, dateTime: ranking[at + 1], extra: row.extra, rankNumber: i + 1 };
+};
 
 class TopN extends KeyedProcessFunction {
   open() {
@@ -60,10 +65,9 @@ class TopN extends KeyedProcessFunction {
     if (n === N) ranking.length -= W;
     ranking.splice(r * W, 0, bid.price, bid.dateTime, bid.bidder, slot);
     this.ranking.update(ranking);
-    const row = { bidder: bid.bidder, price: bid.price, channel: bid.channel, url: bid.url, dateTime: bid.dateTime, extra: bid.extra };
-    this.rows.put(slot, row);
-    out.collect(ranked(bid.auction, row, r + 1));
-    for (let i = r + 1; i < ranking.length / W; i++) out.collect(ranked(bid.auction, this.rows.get(ranking[i * W + 3]), i + 1));
+    this.rows.put(slot, { channel: bid.channel, url: bid.url, extra: bid.extra });
+    out.collect(ranked(bid.auction, ranking, r, bid));
+    for (let i = r + 1; i < ranking.length / W; i++) out.collect(ranked(bid.auction, ranking, i, this.rows.get(ranking[i * W + 3])));
   }
 }
 
