@@ -1,6 +1,6 @@
 // A SpillFileSystem in memory, so that spilling runs the same in Node and in
 // the browser; it can be told to fail like a full disk.
-import type { SpillFileSystem } from 'weir';
+import type { FileSinkFileSystem, FileSinkOutputStream, SpillFileSystem } from 'weir';
 
 export class MemoryFileSystem implements SpillFileSystem {
   readonly files = new Map<string, Uint8Array[]>();
@@ -75,5 +75,71 @@ export class MemoryFileSystem implements SpillFileSystem {
   }
   get openFiles(): number {
     return this.open_.size;
+  }
+}
+
+/**
+ * A FileSinkFileSystem in memory: files are lists of written chunks; it
+ * counts open files and writes, can be told to fail like a full disk, and can
+ * make each write wait (a slow disk).
+ */
+export class MemorySinkFileSystem implements FileSinkFileSystem {
+  readonly files = new Map<string, Uint8Array[]>();
+  readonly dirs = new Set<string>();
+  /** Sizes of the writes, in order. */
+  readonly writes: number[] = [];
+  openFiles = 0;
+  /** Bytes written before writes fail with ENOSPC (Infinity: never). */
+  diskBytes = Number.POSITIVE_INFINITY;
+  /** Milliseconds each write takes (0: settles in a microtask). */
+  writeDelay = 0;
+  written = 0;
+
+  join(dir: string, name: string): string {
+    return `${dir}/${name}`;
+  }
+  async mkdirs(dir: string): Promise<void> {
+    for (let i = dir.indexOf('/', 1); i > 0; i = dir.indexOf('/', i + 1)) this.dirs.add(dir.slice(0, i));
+    this.dirs.add(dir);
+  }
+  async create(path: string): Promise<FileSinkOutputStream> {
+    const parent = path.slice(0, path.lastIndexOf('/'));
+    if (!this.dirs.has(parent)) throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' });
+    if (this.files.has(path)) throw Object.assign(new Error(`EEXIST: file already exists, open '${path}'`), { code: 'EEXIST' });
+    const chunks: Uint8Array[] = [];
+    this.files.set(path, chunks);
+    this.openFiles++;
+    let open = true;
+    return {
+      write: async (bytes) => {
+        if (!open) throw new Error(`EBADF: ${path} is closed`);
+        if (this.writeDelay > 0) await new Promise((resolve) => setTimeout(resolve, this.writeDelay));
+        if (this.written + bytes.length > this.diskBytes) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+        this.written += bytes.length;
+        this.writes.push(bytes.length);
+        chunks.push(bytes.slice());
+      },
+      close: async () => {
+        if (!open) throw new Error(`EBADF: ${path} closed twice`);
+        open = false;
+        this.openFiles--;
+      },
+    };
+  }
+  /** A file's contents as text. */
+  text(path: string): string {
+    const chunks = this.files.get(path);
+    if (chunks === undefined) throw new Error(`no file ${path}`);
+    const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    let at = 0;
+    for (const c of chunks) {
+      all.set(c, at);
+      at += c.length;
+    }
+    return new TextDecoder().decode(all);
+  }
+  /** The paths of the files, sorted. */
+  paths(): string[] {
+    return [...this.files.keys()].sort();
   }
 }
