@@ -86,13 +86,14 @@ export function lastPerKey(results, key) {
  * Runs query `q` (its module) in weir over `events` (replayed as the
  * generating source splits them, with Nexmark's watermarks); resolves to its
  * results and the job's result. `source` replaces the replay; `sink`, when
- * given, receives the results instead of the returned array.
+ * given, receives the results instead of the returned array; `context` adds to
+ * the query's ctx (q10 takes `files` from it).
  */
-export async function runWeir(q, events, { parallelism, budget, name, source, onClient, sink }) {
+export async function runWeir(q, events, { parallelism, budget, name, source, onClient, sink, context }) {
   const env = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism, memory: budget });
   const stream = env.fromSource(source ?? NexmarkSource.replay(events), NexmarkSource.watermarks(), 'Nexmark');
   const results = [];
-  const out = q.weir(stream, { env, parallelism });
+  const out = q.weir(stream, { env, parallelism, ...context });
   if (out !== undefined) out.sinkTo(sink ?? ((r) => void results.push(r))).name(sink ? 'sink' : 'collect');
   const client = env.executeAsync(name);
   onClient?.(client);

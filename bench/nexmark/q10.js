@@ -12,20 +12,24 @@
 // columns are in the path, as in Flink's filesystem connector).
 //
 // Contract with the runner (there is no collecting sink):
-//   weir(events)      adds the file sink under a new temporary directory (os.tmpdir())
-//                     and returns undefined; the directory is remembered.
+//   weir(events, ctx) adds the file sink and returns undefined. It writes where
+//                     ctx.files says ({ fileSystem, base, read(), remove() }: a
+//                     FileSinkFileSystem, the base directory, every file read back as
+//                     [path under base, text], and removing them), by default under a
+//                     new temporary directory of Node's file system. The latest run's
+//                     files are remembered.
 //   finalize()        reads back the files of the latest weir() run (readBack) and
-//                     removes the directory: the results to compare. So verify.js
-//                     runs q10 as it runs any query.
+//                     removes them: the results to compare. So verify.js and the
+//                     runner run q10 as they run any query.
 //   readBack()        the rows in the files of the latest run, each with the dt and hm
 //                     of its directory ({ auction, bidder, price, dateTime, extra, dt,
 //                     hm: 'HH:mm' }); throws if a file is misnamed or a line is not whole.
-//   cleanup()         removes the latest run's directory (finalize does; a runner that
-//                     only times the job calls it; left-overs go at process exit).
+//   cleanup()         removes the latest run's files (finalize does; a runner that only
+//                     times the job calls it; Node's temporary directories also go at exit).
 //   reference(events) the bids' projected rows with their dt/hm computed from dateTime.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+//
+// The module imports nothing of Node's, so that it loads in browsers (where a test
+// passes files in memory).
 import { DefaultRollingPolicy, FileSink, Types } from 'weir';
 import { bids, bidsOf } from './common.js';
 
@@ -62,20 +66,32 @@ const csvField = (s) => (/[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s
 const encode = (r) => `${r.auction},${r.bidder},${r.price},${r.dateTime},${csvField(r.extra)}\n`;
 const bucketOf = (r) => `${r.dt}/${r.hm.replace(':', '-')}`;
 
-const runs = new Set();
-let latest;
-process.once('exit', () => {
-  for (const dir of runs) rmSync(dir, { recursive: true, force: true });
-});
+/** Files under a new temporary directory of Node's file system (node:fs looked up, not imported). */
+function nodeFiles() {
+  const getBuiltin = globalThis.process?.getBuiltinModule;
+  if (typeof getBuiltin !== 'function') throw new Error('q10: no Node file system here; pass ctx.files');
+  const fs = getBuiltin('node:fs');
+  const path = getBuiltin('node:path');
+  const base = fs.mkdtempSync(path.join(getBuiltin('node:os').tmpdir(), 'weir-nexmark-q10-'));
+  const remove = () => fs.rmSync(base, { recursive: true, force: true });
+  globalThis.process.once('exit', remove);
+  const walk = (dir) =>
+    fs.readdirSync(path.join(base, dir), { withFileTypes: true }).flatMap((e) => {
+      const rel = dir === '' ? e.name : `${dir}/${e.name}`;
+      return e.isDirectory() ? walk(rel) : [[rel, fs.readFileSync(path.join(base, rel), 'utf8')]];
+    });
+  return { fileSystem: undefined, base, read: () => walk(''), remove };
+}
 
-export function weir(events) {
-  latest = mkdtempSync(join(tmpdir(), 'weir-nexmark-q10-'));
-  runs.add(latest);
-  const sink = FileSink.forRowFormat(latest, encode)
+let latest;
+
+export function weir(events, ctx = {}) {
+  latest = ctx.files ?? nodeFiles();
+  let builder = FileSink.forRowFormat(latest.base, encode)
     .withBucketAssigner(bucketOf)
-    .withRollingPolicy(DefaultRollingPolicy.builder().withMaxPartSize('16mb').build())
-    .build();
-  bids(events).map(toRow, LogRow).name('q10: (…, dt, hm)').sinkTo(sink).name('q10: files');
+    .withRollingPolicy(DefaultRollingPolicy.builder().withMaxPartSize('16mb').build());
+  if (latest.fileSystem !== undefined) builder = builder.withFileSystem(latest.fileSystem);
+  bids(events).map(toRow, LogRow).name('q10: (…, dt, hm)').sinkTo(builder.build()).name('q10: files');
   return undefined;
 }
 
@@ -87,27 +103,21 @@ function parseLine(line) {
   return { auction: Number(auction), bidder: Number(bidder), price: Number(price), dateTime: Number(dateTime), extra };
 }
 
-export function readBack(dir = latest) {
-  if (dir === undefined) throw new Error('q10: readBack before weir() ran');
+export function readBack(files = latest) {
+  if (files === undefined) throw new Error('q10: readBack before weir() ran');
   const rows = [];
-  for (const dt of readdirSync(dir)) {
-    for (const hmDir of readdirSync(join(dir, dt))) {
-      const hm = hmDir.replace('-', ':');
-      for (const part of readdirSync(join(dir, dt, hmDir))) {
-        if (!/^part-\d+-\d+$/.test(part)) throw new Error(`q10: unexpected file ${join(dt, hmDir, part)}`);
-        const text = readFileSync(join(dir, dt, hmDir, part), 'utf8');
-        if (!text.endsWith('\n')) throw new Error(`q10: ${join(dt, hmDir, part)} does not end with a whole line`);
-        for (const line of text.slice(0, -1).split('\n')) rows.push({ ...parseLine(line), dt, hm });
-      }
-    }
+  for (const [path, text] of files.read()) {
+    const m = /^(\d{4}-\d\d-\d\d)\/(\d\d)-(\d\d)\/part-\d+-\d+$/.exec(path);
+    if (m === null) throw new Error(`q10: unexpected file ${path}`);
+    if (!text.endsWith('\n')) throw new Error(`q10: ${path} does not end with a whole line`);
+    const hm = `${m[2]}:${m[3]}`;
+    for (const line of text.slice(0, -1).split('\n')) rows.push({ ...parseLine(line), dt: m[1], hm });
   }
   return rows;
 }
 
-export function cleanup(dir = latest) {
-  if (dir === undefined) return;
-  rmSync(dir, { recursive: true, force: true });
-  runs.delete(dir);
+export function cleanup(files = latest) {
+  files?.remove();
 }
 
 export function finalize() {
