@@ -133,4 +133,19 @@ const genericValues = fc.letrec((tie) => ({
     fc.uint8Array({ maxLength: 4 }),
   ),
 })).value;
-typeContract({ name: 'GENERIC', type: Types.GENERIC, values: genericValues });
+/**
+ * Whether chai's deep equality can compare `v`: it sorts the entries of Maps,
+ * which converts them to strings, and that throws on an object whose own
+ * `toString` (or `valueOf`) is not a function, as `{ toString: 0 }`. weir
+ * round-trips such values (the OBJECT and GENERIC specs have fields named
+ * toString); only the comparison cannot.
+ */
+function comparableByChai(v: unknown): boolean {
+  if (Array.isArray(v)) return v.every(comparableByChai);
+  if (v instanceof Map) return [...v].every(([k, x]) => comparableByChai(k) && comparableByChai(x));
+  if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    return !Object.hasOwn(v, 'toString') && !Object.hasOwn(v, 'valueOf') && Object.values(v).every(comparableByChai);
+  }
+  return true;
+}
+typeContract({ name: 'GENERIC', type: Types.GENERIC, values: genericValues.filter(comparableByChai) });
