@@ -59,20 +59,40 @@ export function goal(query) {
   return flink === undefined ? undefined : 5 * flink;
 }
 
+const expectedCounts = new WeakMap();
+
+/** How often each canonical line occurs in `results` (kept per array: a reference is counted once). */
+function linesOf(results, canonical) {
+  let counts = expectedCounts.get(results);
+  if (counts === undefined) {
+    counts = new Map();
+    for (const r of results) {
+      const line = canonical(r);
+      counts.set(line, (counts.get(line) ?? 0) + 1);
+    }
+    expectedCounts.set(results, counts);
+  }
+  return counts;
+}
+
 /**
- * The difference between two result sets, as their canonical lines: undefined
- * when equal, else a few lines that are in one and not the other.
+ * The difference between two result sets, as multisets of their canonical
+ * lines: undefined when equal, else a few lines that are in one and not the other.
  */
 export function compareResults(actual, expected, canonical) {
-  const a = actual.map(canonical).sort();
-  const e = expected.map(canonical).sort();
-  if (a.length === e.length && a.every((line, i) => line === e[i])) return undefined;
-  const count = (lines) => lines.reduce((m, l) => m.set(l, (m.get(l) ?? 0) + 1), new Map());
-  const ca = count(a);
-  const ce = count(e);
-  const missing = [...ce].filter(([l, n]) => (ca.get(l) ?? 0) < n).map(([l]) => l);
-  const extra = [...ca].filter(([l, n]) => (ce.get(l) ?? 0) < n).map(([l]) => l);
-  return `${a.length} results, expected ${e.length}; missing ${missing.length} (${missing.slice(0, 3).join(' | ')}), unexpected ${extra.length} (${extra.slice(0, 3).join(' | ')})`;
+  const want = linesOf(expected, canonical);
+  const seen = new Map();
+  let extra = [];
+  for (const r of actual) {
+    const line = canonical(r);
+    const n = (seen.get(line) ?? 0) + 1;
+    seen.set(line, n);
+    if (n > (want.get(line) ?? 0)) extra.push(line);
+  }
+  if (extra.length === 0 && actual.length === expected.length) return undefined;
+  const missing = [...want].filter(([line, n]) => (seen.get(line) ?? 0) < n).map(([line]) => line);
+  extra = [...new Set(extra)];
+  return `${actual.length} results, expected ${expected.length}; missing ${missing.length} (${missing.slice(0, 3).join(' | ')}), unexpected ${extra.length} (${extra.slice(0, 3).join(' | ')})`;
 }
 
 /** The last result per key (`key(result)`), in the order the keys were last updated. */

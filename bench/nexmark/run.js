@@ -3,7 +3,7 @@
 // and Node object-mode streams, over the same events, in one process.
 //
 //   npm run bench:nexmark [-- --events 2000000] [--queries q0,q5,…] [--parallelism 1,2]
-//                         [--seed 0] [--no-peers] [--json file]
+//                         [--rounds 3] [--seed 0] [--no-peers] [--json file]
 //
 // The events are made first (NexmarkGenerator.generateAll), timed on their own,
 // and kept in an array; weir reads them through NexmarkSource.replay (the
@@ -14,14 +14,17 @@
 // generation costs inside a job.
 //
 // Per query: its plain-JS reference is computed (untimed). Each contender runs
-// twice over all the events: first untimed, collecting every result into an
-// array to check it (which also warms up the JIT), then timed after a full GC,
-// into a sink that only counts (Nexmark's blackhole sink: holding millions of
-// results would time the garbage collector, not the query); the count must
-// equal the first run's. events/s = all events (people, auctions and bids) /
-// the timed run's wall time, as Nexmark counts. Peak RSS is Linux's VmHWM,
-// reset before the timed run (elsewhere the process's max RSS); it includes
-// the events array, which every contender holds. Every result set must equal
+// over all the events first untimed, collecting every result into an array
+// to check it (which also warms up the JIT), then in `rounds` rounds (each
+// contender once per round, in turn) timed after a full GC, into a sink that
+// only counts (Nexmark's blackhole sink: holding millions of results would
+// time the garbage collector, not the query); each count must equal the
+// checked run's, unless the query emits updates (their number may depend on
+// the order in which parallel readers interleave). The time is the median of the rounds; events/s = all events
+// (people, auctions and bids) / that time, as Nexmark counts. Peak RSS is
+// Linux's VmHWM, reset before each timed run (elsewhere the process's max
+// RSS), the largest of the rounds; it includes the events array, which every
+// contender holds. Every result set must equal
 // the reference's (after the query's finalize, for queries that emit
 // updates), or the row says ✘ and the run exits non-zero; every buffer and
 // managed page must be back in weir's budget after each job.
@@ -44,6 +47,7 @@ const N = Number(arg('--events', '2000000'));
 const SEED = Number(arg('--seed', '0'));
 const chosen = arg('--queries', QUERIES.join(',')).split(',');
 const PARALLELISMS = arg('--parallelism', '1,2').split(',').map(Number);
+const ROUNDS = Number(arg('--rounds', '3'));
 const PEERS = !process.argv.includes('--no-peers');
 const JSON_OUT = arg('--json', undefined);
 const PEER_LABELS = { loop: 'for-loop (ceiling)', rxjs: 'RxJS 7', node: 'Node streams' };
@@ -153,35 +157,47 @@ for (const name of chosen) {
   const expected = q.reference(events);
   const flink = FLINK_PER_CORE[name];
   const target = goal(name);
-  /** Checks `checked`'s results, takes the time of `timed` (whose count must match), prints and keeps the row. */
+  /** Takes the median time of the `timed` runs (whose counts must match the checked run's), prints and keeps the row. */
   const record = (contender, p, checked, timed) => {
-    let diff = check(q, checked.results, expected);
-    if (diff === undefined && timed.count !== checked.count) diff = `the timed run sent ${timed.count} results, the checked run ${checked.count}`;
+    let diff = checked.diff;
+    // A changelog (a query with finalize) may send more or fewer updates when the order of the parallel readers differs.
+    const wrongCount = q.finalize === undefined && timed.find((t) => t.count !== checked.count);
+    if (diff === undefined && wrongCount) diff = `a timed run sent ${wrongCount.count} results, the checked run ${checked.count}`;
     if (diff !== undefined) failures++;
-    const row = { query: name, contender, parallelism: p, ms: timed.ms, eventsPerSecond: (N / timed.ms) * 1000, peakRss: timed.rss, results: checked.count, verified: diff === undefined, diff };
+    const ms = timed.map((t) => t.ms).sort((a, b) => a - b)[Math.floor(timed.length / 2)];
+    const row = {
+      query: name, contender, parallelism: p, ms, rounds: timed.map((t) => t.ms), eventsPerSecond: (N / ms) * 1000,
+      peakRss: Math.max(...timed.map((t) => t.rss)), results: checked.count, verified: diff === undefined, diff,
+    };
     rows.push(row);
     printRow(row, flink, contender === 'weir' ? target : undefined);
   };
   console.log(`\n${name} ${q.title}: ${q.description} — ${expected.length.toLocaleString('en')} results expected; Flink 1.13: ${flink ? `${fmtRate(flink)}/core` : 'not run'}${target ? `, goal ${fmtRate(target)}/s` : ''}`);
-  for (const p of PARALLELISMS) {
-    const checked = await runWeir(q, name, events, p, budget, { collect: true });
-    record('weir', p, checked, await runWeir(q, name, events, p, budget, { collect: false }));
-  }
+  // The contenders: [label, parallelism, run(collect)].
+  const contenders = PARALLELISMS.map((p) => ['weir', p, (collect) => runWeir(q, name, events, p, budget, { collect })]);
   if (name === 'q0') {
     // The same pass-through with the generator inside the job: what making the events costs there.
     for (const p of PARALLELISMS) {
-      const source = () => new NexmarkSource({ events: N, seed: SEED });
-      const checked = await runWeir(q, name, events, p, budget, { collect: true, source: source() });
-      record('weir, generating', p, checked, await runWeir(q, name, events, p, budget, { collect: false, source: source() }));
+      contenders.push(['weir, generating', p, (collect) => runWeir(q, name, events, p, budget, { collect, source: new NexmarkSource({ events: N, seed: SEED }) })]);
     }
   }
   if (PEERS && WITH_PEERS.includes(name)) {
     const peers = await import(`./peers/${name}.js`);
-    for (const peer of ['loop', 'rxjs', 'node']) {
-      const checked = await runPeer(peers, peer, events, { collect: true });
-      record(peer, 1, checked, await runPeer(peers, peer, events, { collect: false }));
+    for (const peer of ['loop', 'rxjs', 'node']) contenders.push([peer, 1, (collect) => runPeer(peers, peer, events, { collect })]);
+  }
+  const checked = [];
+  for (const [, , run] of contenders) {
+    const r = await run(true);
+    checked.push({ count: r.count, diff: check(q, r.results, expected) }); // q10's finalize reads back and removes its files
+  }
+  const timed = contenders.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let i = 0; i < contenders.length; i++) {
+      timed[i].push(await contenders[i][2](false));
+      q.cleanup?.(); // q10's files of a timed run
     }
   }
+  contenders.forEach(([label, p], i) => record(label, p, checked[i], timed[i]));
 }
 budget.dispose();
 
