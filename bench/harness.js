@@ -1,5 +1,6 @@
 // A small layer over benchmark.js: runs one suite of cases in the same process
 // and prints them side by side, each as a ratio to the weir case.
+import fs from 'node:fs';
 import os from 'node:os';
 import Benchmark from 'benchmark';
 
@@ -59,4 +60,31 @@ export function printContenders(order, contenders, times, n, digits = 2) {
     console.log(`  ${contenders[name].label.padEnd(width)}  ${(hz / 1e6).toFixed(digits).padStart(digits + 4)}M events/s  ${med[name].toFixed(0).padStart(6)} ms (${range.padStart(9 + 2 * digits)})  ${vs.padStart(11)}`);
   }
   return med;
+}
+
+/**
+ * The peak resident set size: Linux's VmHWM, which `reset()` sets back to
+ * the current RSS (through /proc/self/clear_refs), so that a peak is one
+ * run's; elsewhere the process's max RSS, which never goes down (`fromHwm`
+ * says which).
+ */
+export function peakRssMeter() {
+  let fromHwm = false;
+  try {
+    fs.writeFileSync('/proc/self/clear_refs', '5');
+    fromHwm = /VmHWM/.test(fs.readFileSync('/proc/self/status', 'utf8'));
+  } catch {
+    fromHwm = false;
+  }
+  return {
+    fromHwm,
+    reset() {
+      if (fromHwm) fs.writeFileSync('/proc/self/clear_refs', '5');
+    },
+    /** Bytes. */
+    peak() {
+      if (!fromHwm) return process.resourceUsage().maxRSS * 1024;
+      return Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'))[1]) * 1024;
+    },
+  };
 }

@@ -8,10 +8,10 @@
 // VmHWM, reset just before the job (clear_refs), so the peak is the job's and
 // not that of making the events; elsewhere the process's maxRSS. The JS heap
 // is sampled every `every` records and every 5 ms.
-import fs from 'node:fs';
 import v8 from 'node:v8';
 import { MemoryBudget } from 'weir';
 import { contenders, countingSink, makeEvents } from './streamJobs.js';
+import { peakRssMeter } from './harness.js';
 
 const name = process.argv[2];
 const N = Number(process.argv[3] ?? 2_000_000);
@@ -29,18 +29,7 @@ const heapBefore = heapUsed();
 const rssBefore = process.memoryUsage.rss();
 
 // Peak RSS from here on.
-let hwm = false;
-try {
-  fs.writeFileSync('/proc/self/clear_refs', '5');
-  hwm = /VmHWM/.test(fs.readFileSync('/proc/self/status', 'utf8'));
-} catch {
-  hwm = false;
-}
-const peakRssNow = () => {
-  if (!hwm) return process.resourceUsage().maxRSS * 1024;
-  const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
-  return Number(m[1]) * 1024;
-};
+const rss = peakRssMeter();
 
 let peakHeap = heapBefore;
 let budget;
@@ -74,7 +63,7 @@ await contenders[name].keyedSum(events, invoke, { budget, slow: true });
 const ms = performance.now() - t;
 sample();
 clearInterval(sampler);
-const peakRss = peakRssNow();
+const peakRss = rss.peak();
 const budgetReserved = budget?.reservedBytes;
 const segmentSize = budget?.segmentSize;
 if (budget !== undefined) {
@@ -94,7 +83,7 @@ console.log(
     eventsHeap: heapBefore - heap0,
     rssBefore,
     peakRss,
-    peakFromHwm: hwm,
+    peakFromHwm: rss.fromHwm,
     heapBefore,
     peakHeap,
     budgetReserved,

@@ -25,6 +25,14 @@ import { endWith, from, mergeMap, scan } from 'rxjs';
 import { EventTimeSessionWindows, SlidingEventTimeWindows, StreamExecutionEnvironment, Time, TumblingEventTimeWindows, Types, WatermarkStrategy } from 'weir';
 import { Bid } from './nexmarkRecords.js';
 import { makeEvents } from './streamJobs.js';
+import { Watermarks as NexmarkWatermarks, WindowsByStart, windowStart } from './nexmark/peers/windows.js';
+
+/** Watermarks as BoundedOutOfOrderness makes them: largest timestamp − BOUND − 1. */
+class Watermarks extends NexmarkWatermarks {
+  constructor(onAdvance) {
+    super(onAdvance, BOUND);
+  }
+}
 
 export const WINDOW = Time.seconds(10);
 export const SLIDE = Time.seconds(2);
@@ -128,69 +136,6 @@ const weir = {
 // The loop: the same event-time semantics with Maps. Each query is an object
 // with onEvent(bid) and finish() (the watermark +Infinity), emitting results
 // to `emit`; the watermark advances after every event.
-
-const windowStart = (t, size) => t - (((t % size) + size) % size);
-
-/** Windows in a Map by start; fires every window whose end − 1 the watermark reached, in order of end. */
-class WindowsByStart {
-  constructor(size, fire) {
-    this.size = size;
-    this.fire = fire;
-    this.windows = new Map();
-    this.nextEnd = Infinity;
-  }
-
-  /** The state of the window at `start`, made with `make()` if it is new. */
-  get(start, make) {
-    let w = this.windows.get(start);
-    if (w === undefined) {
-      w = make();
-      this.windows.set(start, w);
-      if (start + this.size < this.nextEnd) this.nextEnd = start + this.size;
-    }
-    return w;
-  }
-
-  advance(watermark) {
-    if (this.nextEnd - 1 > watermark) return;
-    const ready = [];
-    let next = Infinity;
-    for (const start of this.windows.keys()) {
-      const end = start + this.size;
-      if (end - 1 <= watermark) ready.push(start);
-      else if (end < next) next = end;
-    }
-    this.nextEnd = next;
-    ready.sort((a, b) => a - b);
-    for (const start of ready) {
-      const w = this.windows.get(start);
-      this.windows.delete(start);
-      this.fire(start, start + this.size, w);
-    }
-  }
-}
-
-/** Watermarks as BoundedOutOfOrderness makes them: largest timestamp − BOUND − 1. */
-class Watermarks {
-  constructor(onAdvance) {
-    this.onAdvance = onAdvance;
-    this.maxTimestamp = -Infinity;
-    this.current = -Infinity;
-  }
-  onEvent(t) {
-    if (t <= this.maxTimestamp) return;
-    this.maxTimestamp = t;
-    const w = t - BOUND - 1;
-    if (w > this.current) {
-      this.current = w;
-      this.onAdvance(w);
-    }
-  }
-  finish() {
-    this.current = Infinity;
-    this.onAdvance(Infinity);
-  }
-}
 
 function q7Loop(emit) {
   const windows = new WindowsByStart(WINDOW, (start, end, box) => emit(q7Result(start, end, box.bid)));

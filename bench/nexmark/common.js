@@ -36,6 +36,9 @@ export const auctions = (events) => events.filter((e) => e.type === EventKind.AU
 /** The people of the event stream. */
 export const persons = (events) => events.filter((e) => e.type === EventKind.PERSON).name('persons').map((e) => e.person, PersonType).name('person');
 
+/** The fields of an OBJECT type as { name: type }, to spread into a wider one. */
+export const fieldsOf = (objectType) => Object.fromEntries(objectType.fieldNames.map((name, i) => [name, objectType.fieldTypes[i]]));
+
 /** The bids, auctions or people of an array of events (for references and peers). */
 export const bidsOf = (events) => events.filter((e) => e.type === EventKind.BID).map((e) => e.bid);
 export const auctionsOf = (events) => events.filter((e) => e.type === EventKind.AUCTION).map((e) => e.auction);

@@ -34,20 +34,10 @@ export const description = 'per day: bid count; distinct bidders; distinct aucti
 /** The bits of a bidder or auction seen in a group: bit 0 "any bid", bit r "a bid of rank r". */
 const ANY = 1;
 
-const Counts = Types.OBJECT({
-  total_bids: Types.LONG,
-  rank1_bids: Types.LONG,
-  rank2_bids: Types.LONG,
-  rank3_bids: Types.LONG,
-  total_bidders: Types.LONG,
-  rank1_bidders: Types.LONG,
-  rank2_bidders: Types.LONG,
-  rank3_bidders: Types.LONG,
-  total_auctions: Types.LONG,
-  rank1_auctions: Types.LONG,
-  rank2_auctions: Types.LONG,
-  rank3_auctions: Types.LONG,
-});
+/** The twelve counts of a group, in Flink's q15 column order (also q16's). */
+const COUNTS = ['bids', 'bidders', 'auctions'].flatMap((what) => ['total', 'rank1', 'rank2', 'rank3'].map((rank) => `${rank}_${what}`));
+export const countFields = Object.fromEntries(COUNTS.map((c) => [c, Types.LONG]));
+const Counts = Types.OBJECT(countFields);
 
 /**
  * The statistics of a group of bids (records with bidder, auction and rank),
@@ -107,21 +97,7 @@ class DayStatistics extends BidStatistics {
 
 const RankedBid = Types.OBJECT({ day: Types.LONG, bidder: Types.LONG, auction: Types.LONG, rank: Types.INT });
 
-const DayStatisticsType = Types.OBJECT({
-  day: Types.STRING,
-  total_bids: Types.LONG,
-  rank1_bids: Types.LONG,
-  rank2_bids: Types.LONG,
-  rank3_bids: Types.LONG,
-  total_bidders: Types.LONG,
-  rank1_bidders: Types.LONG,
-  rank2_bidders: Types.LONG,
-  rank3_bidders: Types.LONG,
-  total_auctions: Types.LONG,
-  rank1_auctions: Types.LONG,
-  rank2_auctions: Types.LONG,
-  rank3_auctions: Types.LONG,
-});
+const DayStatisticsType = Types.OBJECT({ day: Types.STRING, ...countFields });
 
 export function weir(events) {
   return bids(events)
@@ -157,8 +133,6 @@ export function reference(events) {
 }
 
 export const finalize = (results) => lastPerKey(results, (r) => r.day);
-
-const COUNTS = ['bids', 'bidders', 'auctions'].flatMap((what) => ['total', 'rank1', 'rank2', 'rank3'].map((rank) => `${rank}_${what}`));
 
 /** The counts of a row, in Flink's column order (also q16's). */
 export const countsOf = (r) => COUNTS.map((c) => r[c]).join(' ');

@@ -10,45 +10,15 @@
 import { Types } from 'weir';
 import { bids, bidsOf, lastPerKey } from './common.js';
 import { epochDay, formatDay, formatMinute, priceRank } from './perDay.js';
-import { BidStatistics, countsOf, referenceCounts } from './q15.js';
+import { BidStatistics, countFields, countsOf, referenceCounts } from './q15.js';
 
 export const title = 'channel statistics per day';
 export const description = 'q15 grouped by (channel, day), plus the latest HH:mm';
 
 const RankedBid = Types.OBJECT({ channel: Types.STRING, day: Types.LONG, bidder: Types.LONG, auction: Types.LONG, rank: Types.INT, dateTime: Types.LONG });
 const ChannelDay = Types.TUPLE([Types.STRING, Types.LONG]);
-const ChannelCounts = Types.OBJECT({
-  total_bids: Types.LONG,
-  rank1_bids: Types.LONG,
-  rank2_bids: Types.LONG,
-  rank3_bids: Types.LONG,
-  total_bidders: Types.LONG,
-  rank1_bidders: Types.LONG,
-  rank2_bidders: Types.LONG,
-  rank3_bidders: Types.LONG,
-  total_auctions: Types.LONG,
-  rank1_auctions: Types.LONG,
-  rank2_auctions: Types.LONG,
-  rank3_auctions: Types.LONG,
-  lastDateTime: Types.LONG,
-});
-const ChannelStatisticsType = Types.OBJECT({
-  channel: Types.STRING,
-  day: Types.STRING,
-  minute: Types.STRING,
-  total_bids: Types.LONG,
-  rank1_bids: Types.LONG,
-  rank2_bids: Types.LONG,
-  rank3_bids: Types.LONG,
-  total_bidders: Types.LONG,
-  rank1_bidders: Types.LONG,
-  rank2_bidders: Types.LONG,
-  rank3_bidders: Types.LONG,
-  total_auctions: Types.LONG,
-  rank1_auctions: Types.LONG,
-  rank2_auctions: Types.LONG,
-  rank3_auctions: Types.LONG,
-});
+const ChannelCounts = Types.OBJECT({ ...countFields, lastDateTime: Types.LONG });
+const ChannelStatisticsType = Types.OBJECT({ channel: Types.STRING, day: Types.STRING, minute: Types.STRING, ...countFields });
 
 class ChannelStatistics extends BidStatistics {
   constructor() {

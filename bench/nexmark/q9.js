@@ -20,7 +20,7 @@
 // `winningBids(...)` is the operator; q4 and q6 reuse it on smaller records.
 import { KeyedCoProcessFunction, ListStateDescriptor, Time, Types, ValueStateDescriptor } from 'weir';
 import { AuctionType } from 'weir/nexmark';
-import { auctions, auctionsOf, bids, bidsOf } from './common.js';
+import { auctions, auctionsOf, bids, bidsOf, fieldsOf } from './common.js';
 
 export const title = 'winning bids';
 export const description = 'for each auction, the highest bid (ties: earliest) within its lifetime, emitted with the auction';
@@ -156,16 +156,7 @@ export function winningBids(auctionStream, bidStream, { auctionType, bidType, re
 /** The bid fields q9 outputs. */
 const BidOfWinner = Types.OBJECT({ auction: Types.LONG, bidder: Types.LONG, price: Types.LONG, dateTime: Types.LONG, extra: Types.STRING });
 const Winner = Types.OBJECT({
-  id: Types.LONG,
-  itemName: Types.STRING,
-  description: Types.STRING,
-  initialBid: Types.LONG,
-  reserve: Types.LONG,
-  dateTime: Types.LONG,
-  expires: Types.LONG,
-  seller: Types.LONG,
-  category: Types.LONG,
-  extra: Types.STRING,
+  ...fieldsOf(AuctionType),
   auction: Types.LONG,
   bidder: Types.LONG,
   price: Types.LONG,

@@ -13,30 +13,29 @@
 // further row runs q0 with NexmarkSource generating as it reads, to show what
 // generation costs inside a job.
 //
-// Per query: its plain-JS reference is computed (untimed). Each contender runs
-// over all the events first untimed, collecting every result into an array
-// to check it (which also warms up the JIT), then in `rounds` rounds (each
-// contender once per round, in turn) timed after a full GC, into a sink that
-// only counts (Nexmark's blackhole sink: holding millions of results would
-// time the garbage collector, not the query); each count must equal the
-// checked run's, unless the query emits updates (their number may depend on
-// the order in which parallel readers interleave). The time is the median of the rounds; events/s = all events
-// (people, auctions and bids) / that time, as Nexmark counts. Peak RSS is
-// Linux's VmHWM, reset before each timed run (elsewhere the process's max
-// RSS), the largest of the rounds; it includes the events array, which every
-// contender holds. Every result set must equal
-// the reference's (after the query's finalize, for queries that emit
-// updates), or the row says ✘ and the run exits non-zero; every buffer and
-// managed page must be back in weir's budget after each job.
+// Per query: its plain-JS reference is computed (untimed). Each contender
+// runs over all the events first untimed, collecting every result into an
+// array, which is compared with the reference at once (and warms up the JIT).
+// Then `rounds` rounds, each contender once per round in turn, are timed
+// after a full GC, into a sink that only counts (Nexmark's blackhole sink:
+// holding millions of results would time the garbage collector, not the
+// query); each count must equal the checked run's, unless the query emits
+// updates (their number may depend on how parallel readers interleave). The
+// time is the median of the rounds; events/s = all events (people, auctions
+// and bids) / that time, as Nexmark counts. Peak RSS is Linux's VmHWM, reset
+// before each timed run (elsewhere the process's max RSS), the largest of the
+// rounds; it includes the events array, which every contender holds. Every
+// result set must equal the reference's (after the query's finalize, for
+// queries that emit updates), or the row says ✘ and the run exits non-zero;
+// every buffer and managed page must be back in weir's budget after each job.
 //
 // weir runs every task of a job on the one JS thread, so its events/s is also
 // its figure per core, compared with Flink 1.13's published per-core figures.
-import fs from 'node:fs';
 import { writeFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { MemoryBudget } from 'weir';
 import { NexmarkGenerator, NexmarkSource } from 'weir/nexmark';
-import { machine } from '../harness.js';
+import { machine, peakRssMeter } from '../harness.js';
 import { FLINK_PER_CORE, QUERIES, WITH_PEERS, check, goal, runWeir as runWeirJob } from './common.js';
 
 const arg = (name, fallback) => {
@@ -55,23 +54,7 @@ const gc = typeof globalThis.gc === 'function' ? globalThis.gc : () => undefined
 
 for (const q of chosen) if (!QUERIES.includes(q)) throw new Error(`bench:nexmark: unknown query ${q}; the queries are q0 … q22`);
 
-// ---------------------------------------------------------------------------
-// Peak RSS: VmHWM, reset per run where Linux allows it.
-
-let hwm = false;
-try {
-  fs.writeFileSync('/proc/self/clear_refs', '5');
-  hwm = /VmHWM/.test(fs.readFileSync('/proc/self/status', 'utf8'));
-} catch {
-  hwm = false;
-}
-function resetPeakRss() {
-  if (hwm) fs.writeFileSync('/proc/self/clear_refs', '5');
-}
-function peakRss() {
-  if (!hwm) return process.resourceUsage().maxRSS * 1024;
-  return Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'))[1]) * 1024;
-}
+const rssMeter = peakRssMeter();
 
 // ---------------------------------------------------------------------------
 // Progress: one bar per run, from the sources' output (weir) or the peer's sink.
@@ -104,7 +87,7 @@ function sink(collect) {
 async function runWeir(q, name, events, parallelism, budget, { collect, source }) {
   const { results, counted, invoke } = sink(collect);
   gc();
-  resetPeakRss();
+  rssMeter.reset();
   let timer;
   const t = performance.now();
   try {
@@ -125,7 +108,7 @@ async function runWeir(q, name, events, parallelism, budget, { collect, source }
     if (timer !== undefined) bars.stop();
   }
   const ms = performance.now() - t;
-  const rss = peakRss();
+  const rss = rssMeter.peak();
   budget.assertAllReturned();
   return { ms, rss, results, count: collect ? results.length : counted.count };
 }
@@ -133,11 +116,11 @@ async function runWeir(q, name, events, parallelism, budget, { collect, source }
 async function runPeer(peers, peer, events, { collect }) {
   const { results, counted, invoke } = sink(collect);
   gc();
-  resetPeakRss();
+  rssMeter.reset();
   const t = performance.now();
   await peers[peer](events, invoke); // mostly synchronous from start to end: no progress bar
   const ms = performance.now() - t;
-  return { ms, rss: peakRss(), results, count: collect ? results.length : counted.count };
+  return { ms, rss: rssMeter.peak(), results, count: collect ? results.length : counted.count };
 }
 
 const fmtRate = (hz) => (hz >= 1e6 ? `${(hz / 1e6).toFixed(2)}M` : `${(hz / 1e3).toFixed(0)}K`);

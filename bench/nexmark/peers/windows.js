@@ -27,10 +27,11 @@ export const WATERMARK_DELAY = 4000;
 /** The start of the window of `size` that `t` falls in (Flink's getWindowStartWithOffset, offset 0). */
 export const windowStart = (t, size) => t - (((t % size) + size) % size);
 
-/** Watermarks as forBoundedOutOfOrderness(4000) makes them: largest timestamp − 4000 − 1; +Infinity at the end. */
+/** Watermarks as forBoundedOutOfOrderness(delay) makes them: largest timestamp − delay − 1; +Infinity at the end. */
 export class Watermarks {
-  constructor(onAdvance) {
+  constructor(onAdvance, delay = WATERMARK_DELAY) {
     this.onAdvance = onAdvance;
+    this.delay = delay;
     this.maxTimestamp = -Infinity;
     this.current = -Infinity;
   }
@@ -38,7 +39,7 @@ export class Watermarks {
   onEvent(t) {
     if (t <= this.maxTimestamp) return;
     this.maxTimestamp = t;
-    const w = t - WATERMARK_DELAY - 1;
+    const w = t - this.delay - 1;
     if (w > this.current) {
       this.current = w;
       this.onAdvance(w);
