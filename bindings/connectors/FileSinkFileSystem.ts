@@ -34,6 +34,8 @@ export interface FileSinkOutputStream {
   close(): Promise<void>;
 }
 
+import { nodeBuiltins, type NodePath } from '../core/nodeBuiltins.js';
+
 interface NodeFileHandle {
   write(buffer: Uint8Array, offset: number, length: number, position: null): Promise<{ bytesWritten: number }>;
   close(): Promise<void>;
@@ -42,17 +44,13 @@ interface NodeFsPromises {
   mkdir(path: string, options: { recursive: true }): Promise<unknown>;
   open(path: string, flags: string): Promise<NodeFileHandle>;
 }
-interface NodePath {
-  join(...parts: string[]): string;
-}
-type GetBuiltin = (name: string) => unknown;
 
 /** `node:fs/promises` as a FileSinkFileSystem, or undefined where there is no Node file system (browsers, Node < 20.16). */
 export function nodeFileSinkFileSystem(): FileSinkFileSystem | undefined {
-  const getBuiltin = (globalThis as { process?: { getBuiltinModule?: GetBuiltin } }).process?.getBuiltinModule;
-  if (typeof getBuiltin !== 'function') return undefined;
-  const fs = getBuiltin('node:fs/promises') as NodeFsPromises;
-  const path = getBuiltin('node:path') as NodePath;
+  const builtin = nodeBuiltins();
+  if (builtin === undefined) return undefined;
+  const fs = builtin<NodeFsPromises>('node:fs/promises');
+  const path = builtin<NodePath>('node:path');
   return {
     join: (dir, name) => path.join(dir, name),
     mkdirs: async (dir) => {

@@ -32,6 +32,8 @@ export interface SpillFileSystem {
   removeDir(dir: string): void;
 }
 
+import { nodeBuiltins, type NodePath } from '../core/nodeBuiltins.js';
+
 interface NodeFs {
   mkdtempSync(prefix: string): string;
   openSync(path: string, flags: string): number;
@@ -44,19 +46,14 @@ interface NodeFs {
 interface NodeOs {
   tmpdir(): string;
 }
-interface NodePath {
-  join(...parts: string[]): string;
-}
-
-type GetBuiltin = (name: string) => unknown;
 
 /** `node:fs` as a SpillFileSystem, or undefined where there is no Node file system (browsers, Node < 20.16). */
 export function nodeSpillFileSystem(): SpillFileSystem | undefined {
-  const getBuiltin = (globalThis as { process?: { getBuiltinModule?: GetBuiltin } }).process?.getBuiltinModule;
-  if (typeof getBuiltin !== 'function') return undefined;
-  const fs = getBuiltin('node:fs') as NodeFs;
-  const os = getBuiltin('node:os') as NodeOs;
-  const path = getBuiltin('node:path') as NodePath;
+  const builtin = nodeBuiltins();
+  if (builtin === undefined) return undefined;
+  const fs = builtin<NodeFs>('node:fs');
+  const os = builtin<NodeOs>('node:os');
+  const path = builtin<NodePath>('node:path');
   return {
     makeTempDir: (parent, prefix) => fs.mkdtempSync(path.join(parent ?? os.tmpdir(), prefix)),
     join: (dir, name) => path.join(dir, name),
