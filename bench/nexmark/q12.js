@@ -63,10 +63,21 @@ export function weir(events) {
     .name('q12: bids per bidder per 10 s of processing time');
 }
 
-/** The sum of each bidder's window counts: the deterministic part of the results. */
+/**
+ * The sum of each bidder's window counts: the deterministic part of the
+ * results. The windows themselves must be 10 s windows aligned to 10 s, each
+ * (bidder, window) emitted once, or this throws.
+ */
 export function finalize(results) {
   const total = new Map();
-  for (const r of results) total.set(r.bidder, (total.get(r.bidder) ?? 0) + r.count);
+  const seen = new Set();
+  for (const r of results) {
+    if (r.start % WINDOW !== 0 || r.end !== r.start + WINDOW) throw new Error(`q12: window [${r.start}, ${r.end}) is not a ${WINDOW} ms window aligned to ${WINDOW} ms`);
+    const id = `${r.bidder} ${r.start}`;
+    if (seen.has(id)) throw new Error(`q12: bidder ${r.bidder} has window [${r.start}, ${r.end}) twice`);
+    seen.add(id);
+    total.set(r.bidder, (total.get(r.bidder) ?? 0) + r.count);
+  }
   return [...total].map(([bidder, count]) => ({ bidder, count }));
 }
 

@@ -57,7 +57,7 @@ for (const q of chosen) if (!QUERIES.includes(q)) throw new Error(`bench:nexmark
 const rssMeter = peakRssMeter();
 
 // ---------------------------------------------------------------------------
-// Progress: one bar per run, from the sources' output (weir) or the peer's sink.
+// Progress: a bar per checked weir run, from the sources' output.
 
 const bars = process.stderr.isTTY
   ? new cliProgress.SingleBar(
@@ -98,8 +98,9 @@ async function runWeir(q, name, events, parallelism, budget, { collect, source }
       name: `${name} p=${parallelism}`,
       sink: invoke,
       onClient: (client) => {
-        if (!bars) return;
-        bars.start(events.length, 0, { label: `${name} weir p=${parallelism}${collect ? ' (check)' : ''}`.padEnd(24) });
+        // Only the checked runs show progress: polling the metrics is work the peers do not do.
+        if (!bars || !collect) return;
+        bars.start(events.length, 0, { label: `${name} weir p=${parallelism} (check)`.padEnd(24) });
         timer = setInterval(() => bars.update(sourceRecords(client)), 100);
       },
     });

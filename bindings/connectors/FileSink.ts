@@ -154,6 +154,7 @@ export interface OutputFileConfig {
   partSuffix?: string;
 }
 
+const DEFAULT_MAX_OPEN_PARTS = 32;
 const DEFAULT_WRITE_BUFFER_SIZE = 64 * 1024;
 const UTF8 = new TextEncoder();
 
@@ -165,6 +166,8 @@ interface Bucket {
   nextPart: number;
   created: boolean;
   part: InProgressPart | null;
+  /** When a record last went to it (a count of records, for choosing the part file to close). */
+  lastUsed: number;
 }
 
 interface InProgressPart extends PartFileInfo {
@@ -186,6 +189,7 @@ export class RowFormatBuilder<T> {
   private outputFileConfig: Required<OutputFileConfig> = { partPrefix: 'part', partSuffix: '' };
   private fileSystem: FileSinkFileSystem | undefined;
   private writeBufferSize = DEFAULT_WRITE_BUFFER_SIZE;
+  private maxOpenParts = DEFAULT_MAX_OPEN_PARTS;
 
   /** @internal */
   constructor(
@@ -233,6 +237,18 @@ export class RowFormatBuilder<T> {
     return this;
   }
 
+  /**
+   * At most this many part files open at once per parallel instance (default
+   * 32): opening another first finishes the part file of the bucket that went
+   * longest without a record. Buckets by time (a directory per day or hour)
+   * would otherwise keep a file handle and a write buffer each, for ever.
+   */
+  withMaxOpenParts(n: number): this {
+    if (!Number.isSafeInteger(n) || n < 1) throw new ConfigurationError(`${sinkName(this.basePath)}.withMaxOpenParts: expected a whole number ≥ 1, got ${describeValue(n)}`);
+    this.maxOpenParts = n;
+    return this;
+  }
+
   /** The size of the buffer per open part file; a full buffer is one write (default 64 KiB). */
   withWriteBufferSize(size: MemorySize): this {
     const bytes = parseMemorySize(size, `${sinkName(this.basePath)}.withWriteBufferSize`);
@@ -250,6 +266,7 @@ export class RowFormatBuilder<T> {
       outputFileConfig: this.outputFileConfig,
       fileSystem: this.fileSystem,
       writeBufferSize: this.writeBufferSize,
+      maxOpenParts: this.maxOpenParts,
     });
   }
 }
@@ -262,6 +279,7 @@ interface FileSinkSettings<T> {
   outputFileConfig: Required<OutputFileConfig>;
   fileSystem: FileSinkFileSystem | undefined;
   writeBufferSize: number;
+  maxOpenParts: number;
 }
 
 const sinkName = (basePath: string) => `FileSink(${basePath})`;
@@ -287,6 +305,9 @@ export class FileSink<T> implements SinkFunction<T> {
   private fs: FileSinkFileSystem | undefined;
   private subtask = 0;
   private buckets: Map<string, Bucket> | undefined;
+  /** Part files open now, and records seen (the clock of Bucket.lastUsed). */
+  private openParts = 0;
+  private records = 0;
   private freeBuffers: Uint8Array[] = [];
   private inFlight: Promise<void> | undefined;
   private sinkContext: SinkContext | undefined;
@@ -323,6 +344,8 @@ export class FileSink<T> implements SinkFunction<T> {
     this.fs = fs;
     this.subtask = context.getIndexOfThisSubtask();
     this.buckets = new Map();
+    this.openParts = 0;
+    this.records = 0;
     this.freeBuffers = [];
     this.inFlight = undefined;
     this.assignerContext = {
@@ -335,6 +358,7 @@ export class FileSink<T> implements SinkFunction<T> {
   invoke(element: T, context: SinkContext): void | Promise<void> {
     this.sinkContext = context;
     const bucket = this.bucketOf(element);
+    bucket.lastUsed = ++this.records;
     const part = bucket.part;
     const pending = part === null || this.settings.rollingPolicy.shouldRollOnEvent(part, element) ? this.rollAndAppend(bucket, element) : this.append(part, element);
     if (pending !== undefined) this.inFlight = pending;
@@ -360,7 +384,7 @@ export class FileSink<T> implements SinkFunction<T> {
     if (typeof id !== 'string' || !isBucketId(id)) {
       throw new WeirError(`${this.name}: the bucket assigner returned ${describeValue(id)}; a bucket id is a relative path ('' for the base path) of non-empty segments other than '.' and '..'`);
     }
-    const created: Bucket = { id, dir: id === '' ? this.settings.basePath : this.fs!.join(this.settings.basePath, id), nextPart: 0, created: false, part: null };
+    const created: Bucket = { id, dir: id === '' ? this.settings.basePath : this.fs!.join(this.settings.basePath, id), nextPart: 0, created: false, part: null, lastUsed: 0 };
     this.buckets!.set(id, created);
     return created;
   }
@@ -400,8 +424,10 @@ export class FileSink<T> implements SinkFunction<T> {
 
   private async rollAndAppend(bucket: Bucket, element: T): Promise<void> {
     if (bucket.part !== null) await this.closePart(bucket);
+    if (this.openParts >= this.settings.maxOpenParts) await this.closePart(this.leastRecentlyUsed());
     const part = await this.openPart(bucket);
     bucket.part = part;
+    this.openParts++;
     await this.append(part, element);
   }
 
@@ -440,10 +466,18 @@ export class FileSink<T> implements SinkFunction<T> {
     part.lastUpdateTime = Date.now();
   }
 
+  /** The bucket with an open part file that went longest without a record. */
+  private leastRecentlyUsed(): Bucket {
+    let oldest: Bucket | undefined;
+    for (const b of this.buckets!.values()) if (b.part !== null && (oldest === undefined || b.lastUsed < oldest.lastUsed)) oldest = b;
+    return oldest!;
+  }
+
   /** Writes the bucket's buffer and closes its part file (the file is closed even if the write fails). */
   private async closePart(bucket: Bucket): Promise<void> {
     const part = bucket.part!;
     bucket.part = null;
+    this.openParts--;
     try {
       if (!part.failed) await this.flush(part);
     } finally {

@@ -14,7 +14,7 @@ import { EventKind, type Auction, type Bid, type NexmarkEvent, type Person } fro
 export interface NexmarkConfig {
   /** How many events in all (person + auction + bid). */
   events: number;
-  /** Seeds every random choice; the same seed gives the same events. Default 0. */
+  /** Seeds every random choice (0 ≤ seed < 2³²); the same seed gives the same events. Default 0. */
   seed?: number;
   /** Events per second of event time: event n is at `baseTime + floor(n × 10⁶ / firstEventRate / 1000)` ms. Default 10,000. */
   firstEventRate?: number;
@@ -93,6 +93,7 @@ export function resolveNexmarkConfig(config: NexmarkConfig): ResolvedNexmarkConf
   if (config.events === undefined) throw new ConfigurationError('Nexmark: events (how many events in all) is required');
   whole('events', 0);
   whole('seed', 0);
+  if (resolved.seed > 0xffffffff) throw new ConfigurationError(`Nexmark: seed must be below 2^32, got ${String(resolved.seed)}`);
   whole('baseTime', -8.64e15);
   whole('numActivePeople', 1);
   whole('numInFlightAuctions', 1);

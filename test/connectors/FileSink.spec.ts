@@ -74,6 +74,34 @@ describe('FileSink', function () {
     expect(fs.openFiles).to.equal(0);
   });
 
+  it('keeps at most maxOpenParts part files open, finishing the one of the bucket that went longest without a record', async () => {
+    const fs = new MemorySinkFileSystem();
+    let mostOpen = 0;
+    const create = fs.create.bind(fs);
+    fs.create = async (path) => {
+      const stream = await create(path);
+      mostOpen = Math.max(mostOpen, fs.openFiles);
+      return stream;
+    };
+    const e = env(1);
+    // Buckets by the hundred, each hundred's records spread over the next one: a few buckets live at a time.
+    const order = range(1000).map((i) => (i % 2 === 0 ? i : Math.min(999, i + 100)));
+    const sink = FileSink.forRowFormat('/out', line).withBucketAssigner((x: number) => `h${Math.floor(x / 100)}`).withMaxOpenParts(2).withFileSystem(fs).build();
+    e.fromElements(...order).sinkTo(sink);
+    await e.execute();
+    expect(mostOpen).to.equal(2);
+    expect(fs.openFiles).to.equal(0);
+    expect(allLines(fs)).to.deep.equal([...order].sort((a, b) => a - b));
+    for (const path of fs.paths()) {
+      const m = /^\/out\/h(\d)\/part-0-(\d+)$/.exec(path);
+      expect(m, path).to.not.equal(null);
+      for (const x of fs.text(path).split('\n').slice(0, -1).map(Number)) expect(Math.floor(x / 100), path).to.equal(Number(m![1]));
+    }
+    // A bucket whose file was finished for another starts its next part file.
+    expect(fs.paths().length).to.be.above(10);
+    expect(() => FileSink.forRowFormat('/out', line).withMaxOpenParts(0)).to.throw(ConfigurationError, /FileSink\(\/out\)\.withMaxOpenParts: expected a whole number ≥ 1, got 0/);
+  });
+
   it('keeps the order of arrival within a part file, and writes nothing for empty input', async () => {
     const fs = new MemorySinkFileSystem();
     const e = env(1);

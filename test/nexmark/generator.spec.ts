@@ -164,6 +164,7 @@ describe('weir/nexmark: the generator', function () {
       [{ events: -1 }, /events must be a safe integer ≥ 0, got -1/],
       [{ events: 1.5 }, /events must be a safe integer ≥ 0, got 1.5/],
       [{ events: 10, seed: 'x' }, /seed must be a safe integer ≥ 0, got x/],
+      [{ events: 10, seed: 2 ** 32 }, /seed must be below 2\^32, got 4294967296/],
       [{ events: 10, firstEventRate: 0 }, /firstEventRate must be a finite number > 0, got 0/],
       [{ events: 10, eventsPerSecond: -5 }, /eventsPerSecond must be > 0, got -5/],
       [{ events: 10, hotAuctionRatio: 0 }, /hotAuctionRatio must be a safe integer ≥ 1, got 0/],
@@ -211,12 +212,28 @@ describe('weir/nexmark: the source', function () {
     });
   }
 
-  it('replay splits a made array as the generating source does', async () => {
+  it('replay splits a made array as the generating source does: reader i of p reads events i, i + p, …', async () => {
     const events = new NexmarkGenerator({ events: 1000 }).generateAll();
-    for (const parallelism of [1, 2]) {
+    for (const parallelism of [1, 2, 3]) {
       const env = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism, memory: budget({ network: '2mb', managed: '1mb' }) });
-      const got = await env.fromSource(NexmarkSource.replay(events), 'replay').executeAndCollect();
-      expect(sorted(got)).to.deep.equal(sorted(events));
+      const seen: Array<{ subtask: number; event: NexmarkEvent }> = [];
+      env
+        .fromSource(NexmarkSource.replay(events), 'replay')
+        .process(
+          new (class extends ProcessFunction<NexmarkEvent, { subtask: number; event: NexmarkEvent }> {
+            override processElement(event: NexmarkEvent, _ctx: ProcessContext, out: Collector<{ subtask: number; event: NexmarkEvent }>) {
+              out.collect({ subtask: this.getRuntimeContext().getIndexOfThisSubtask(), event });
+            }
+          })(),
+          Types.OBJECT({ subtask: Types.INT, event: EventType }),
+        )
+        .sinkTo((r) => void seen.push(r));
+      await env.execute();
+      for (let i = 0; i < parallelism; i++) {
+        const got = seen.filter((s) => s.subtask === i).map((s) => JSON.stringify(s.event));
+        const expected = events.filter((_, n) => n % parallelism === i).map((e) => JSON.stringify(e));
+        expect(got, `reader ${i} of ${parallelism}`).to.deep.equal(expected);
+      }
     }
   });
 
