@@ -84,21 +84,22 @@ describe('FileSink', function () {
       return stream;
     };
     const e = env(1);
-    // Buckets by the hundred, each hundred's records spread over the next one: a few buckets live at a time.
-    const order = range(1000).map((i) => (i % 2 === 0 ? i : Math.min(999, i + 100)));
-    const sink = FileSink.forRowFormat('/out', line).withBucketAssigner((x: number) => `h${Math.floor(x / 100)}`).withMaxOpenParts(2).withFileSystem(fs).build();
-    e.fromElements(...order).sinkTo(sink);
+    // Runs of 5 records per bucket, three buckets in turn: each new run finds the other two open.
+    const sink = FileSink.forRowFormat('/out', line).withBucketAssigner((x: number) => `b${Math.floor(x / 5) % 3}`).withMaxOpenParts(2).withFileSystem(fs).build();
+    e.fromElements(...range(300)).sinkTo(sink);
     await e.execute();
     expect(mostOpen).to.equal(2);
     expect(fs.openFiles).to.equal(0);
-    expect(allLines(fs)).to.deep.equal([...order].sort((a, b) => a - b));
+    expect(allLines(fs)).to.deep.equal(range(300));
     for (const path of fs.paths()) {
-      const m = /^\/out\/h(\d)\/part-0-(\d+)$/.exec(path);
+      const m = /^\/out\/b(\d)\/part-0-(\d+)$/.exec(path);
       expect(m, path).to.not.equal(null);
-      for (const x of fs.text(path).split('\n').slice(0, -1).map(Number)) expect(Math.floor(x / 100), path).to.equal(Number(m![1]));
+      const xs = fs.text(path).split('\n').slice(0, -1).map(Number);
+      // Each part file holds one run: the bucket's file was finished while the other two were used.
+      expect(xs, path).to.have.length(5);
+      for (const x of xs) expect(Math.floor(x / 5) % 3, path).to.equal(Number(m![1]));
     }
-    // A bucket whose file was finished for another starts its next part file.
-    expect(fs.paths().length).to.be.above(10);
+    expect(fs.paths()).to.have.length(60);
     expect(() => FileSink.forRowFormat('/out', line).withMaxOpenParts(0)).to.throw(ConfigurationError, /FileSink\(\/out\)\.withMaxOpenParts: expected a whole number ≥ 1, got 0/);
   });
 
