@@ -25,7 +25,7 @@ import { endWith, from, mergeMap, scan } from 'rxjs';
 import { EventTimeSessionWindows, SlidingEventTimeWindows, StreamExecutionEnvironment, Time, TumblingEventTimeWindows, Types, WatermarkStrategy } from 'weir';
 import { Bid } from './nexmarkRecords.js';
 import { makeEvents } from './streamJobs.js';
-import { Watermarks as NexmarkWatermarks, WindowsByStart, windowStart } from './nexmark/peers/windows.js';
+import { TimerHeap, Watermarks as NexmarkWatermarks, WindowsByStart, windowStart } from './nexmark/peers/windows.js';
 
 /** Watermarks as BoundedOutOfOrderness makes them: largest timestamp − BOUND − 1. */
 class Watermarks extends NexmarkWatermarks {
@@ -181,49 +181,6 @@ function q5Loop(emit) {
     },
     finish: () => wm.finish(),
   };
-}
-
-/** A binary min-heap of session timers { time, session }. */
-class TimerHeap {
-  constructor() {
-    this.items = [];
-  }
-  get size() {
-    return this.items.length;
-  }
-  peek() {
-    return this.items[0];
-  }
-  push(item) {
-    const a = this.items;
-    let i = a.length;
-    a.push(item);
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (a[p].time <= item.time) break;
-      a[i] = a[p];
-      i = p;
-    }
-    a[i] = item;
-  }
-  pop() {
-    const a = this.items;
-    const top = a[0];
-    const last = a.pop();
-    if (a.length > 0) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= a.length) break;
-        const c = l + 1 < a.length && a[l + 1].time < a[l].time ? l + 1 : l;
-        if (a[c].time >= last.time) break;
-        a[i] = a[c];
-        i = c;
-      }
-      a[i] = last;
-    }
-    return top;
-  }
 }
 
 function q11Loop(emit) {
