@@ -6,6 +6,11 @@
  * the sink writes its own part files, `<base>/<bucket>/<prefix>-<subtask>-<n><suffix>`
  * (`part-0-0`, `part-0-1`, … by default), and starts the next part of a bucket
  * when the {@link RollingPolicy} says so (by default at 128 MiB or after 60 s).
+ * At most `maxOpenParts` part files (32 by default) are open at once per
+ * instance: opening another finishes the part file of the bucket that went
+ * longest without a record (buckets by time would otherwise each keep a file
+ * handle and a buffer for ever; Flink finishes them after an inactivity
+ * interval, on a processing-time timer this sink does not have).
  *
  * Writes go out in batches: encoded records gather in a buffer per open part
  * file (64 KiB by default) that is written when full and when the part file
