@@ -8,7 +8,7 @@
  * @internal
  */
 import { TimeWindow } from './TimeWindow.js';
-import type { MergingWindowAssigner } from './WindowAssigner.js';
+import { MergingWindowAssigner } from './WindowAssigner.js';
 
 type MergeFunction = (result: TimeWindow, merged: TimeWindow[], stateResult: TimeWindow, mergedStates: TimeWindow[]) => void;
 
@@ -75,6 +75,7 @@ export class MergingWindowSet {
    * with nothing). Returns the window `newWindow` ended up in.
    */
   addWindow(newWindow: TimeWindow, merge: MergeFunction): TimeWindow {
+    if (this.assigner.mergeWindows === MergingWindowAssigner.prototype.mergeWindows) return this.addTimeWindow(newWindow, merge);
     const windows = [...[...this.mapping.values()].map((e) => e.window), newWindow];
     const results: Array<{ result: TimeWindow; merged: TimeWindow[] }> = [];
     this.assigner.mergeWindows(windows, (merged, result) => results.push({ result, merged: [...merged] }));
@@ -108,5 +109,36 @@ export class MergingWindowSet {
       this.dirty = true;
     }
     return resultWindow;
+  }
+
+  /**
+   * addWindow for assigners that merge as TimeWindow.mergeWindows does (every
+   * built-in one), without copying and sorting the key's windows: the windows
+   * of a set never overlap or touch, so what merges with `newWindow` is exactly
+   * the windows it intersects, and their cover cannot reach any other. The
+   * same result, state window and merge call as the general path.
+   */
+  private addTimeWindow(newWindow: TimeWindow, merge: MergeFunction): TimeWindow {
+    let merged: TimeWindow[] | undefined;
+    for (const e of this.mapping.values()) if (e.window.intersects(newWindow)) (merged ??= []).push(e.window);
+    this.dirty = true;
+    if (merged === undefined) {
+      this.mapping.set(id(newWindow), { window: newWindow, state: newWindow });
+      return newWindow;
+    }
+    merged.sort((a, b) => a.start - b.start || a.end - b.end);
+    let result = newWindow;
+    for (const w of merged) result = result.cover(w);
+    const stateResult = this.mapping.get(id(merged[0]!))!.state;
+    const mergedStates: TimeWindow[] = [];
+    for (const w of merged) {
+      const e = this.mapping.get(id(w))!;
+      this.mapping.delete(id(w));
+      if (!e.state.equals(stateResult)) mergedStates.push(e.state);
+    }
+    this.mapping.set(id(result), { window: result, state: stateResult });
+    // A window that only absorbed the new window keeps its bounds: nothing to merge.
+    if (!(merged.length === 1 && merged[0]!.equals(result))) merge(result, merged, stateResult, mergedStates);
+    return result;
   }
 }
