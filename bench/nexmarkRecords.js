@@ -1,7 +1,7 @@
 // Nexmark-shaped records (Person, Auction, Bid) for the serialization
 // benchmarks: the fields and value shapes of Nexmark's data
 // model, `extra` padding each to its average size (200 B, 500 B, 100 B).
-// Deterministic; not the full generator (issue: Nexmark), only its records.
+// Deterministic; not Nexmark's generator (that is weir/nexmark's NexmarkGenerator), only its records.
 import { Types } from 'weir';
 
 export const Person = Types.OBJECT({
