@@ -163,6 +163,33 @@ function assignerOf(a: AssignerSpec) {
 const mod = (a: number, m: number) => ((a % m) + m) % m;
 
 /**
+ * Whether a session case depends on the order in which the job reads the two
+ * sides, which the reference cannot know: an element e whose window [e, e + gap)
+ * only touches an earlier element's window (f + gap = e) may find that session
+ * already fired and cleaned up (its end − 1 = e − 1 reached by the watermark)
+ * or still open, when e is just ahead of its side's watermark (e = the largest
+ * watermark its side can have emitted before it, + 1). Flink's operator then
+ * keeps two sessions or merges them, depending on the other side's watermark.
+ */
+function sessionOrderDependent(left: readonly Op[], right: readonly Op[], wl: Watermarks, wr: Watermarks, a: AssignerSpec): boolean {
+  if (a.type !== 'session') return false;
+  const bounds: Array<{ key: string; ts: number; bound: number }> = [];
+  for (const [ops, w] of [[left, wl], [right, wr]] as const) {
+    let max = -Infinity;
+    let last = -Infinity;
+    for (const o of ops) {
+      if (o.kind === 'wm') last = o.time;
+      else {
+        bounds.push({ key: o.key, ts: o.ts, bound: w.type === 'bounded' ? max - w.bound - 1 : last });
+        max = Math.max(max, o.ts);
+      }
+    }
+  }
+  const stamps = new Set(bounds.map((b) => `${b.key}|${b.ts}`));
+  return bounds.some((e) => e.ts === e.bound + 1 && stamps.has(`${e.key}|${e.ts - a.gap}`));
+}
+
+/**
  * The reference: per key, the windows and their elements of both sides, as
  * Flink's assigners define them (sessions: windows [ts, ts + gap) of both
  * inputs merged while they intersect, ends included).
@@ -215,6 +242,7 @@ describe('window join and coGroup: against a nested-loop reference on random str
       fc.asyncProperty(sideArb('L', ['a', 'b', 'c']), sideArb('R', ['a', 'b', 'c']), watermarksArb, watermarksArb, assignerArb, fc.integer({ min: 0, max: 2000 }), fc.constantFrom(1, 2), async (mkLeft, mkRight, wl, wr, assigner, lateness, parallelism) => {
           const left = mkLeft(wl);
           const right = mkRight(wr);
+          fc.pre(!sessionOrderDependent(left, right, wl, wr, assigner));
           const expected = referenceWindows(left, right, assigner).flatMap((w) => w.lefts.flatMap((l) => w.rights.map((r) => ({ l: l.id, r: r.id, ts: w.end - 1 }))));
           const actual = await withBudget(MEMORY, (memory) => {
             const env = StreamExecutionEnvironment.getExecutionEnvironment({ memory, parallelism, autoWatermarkInterval: 1 });
@@ -238,6 +266,7 @@ describe('window join and coGroup: against a nested-loop reference on random str
       fc.asyncProperty(sideArb('L', ['a', 'b']), sideArb('R', ['a', 'b']), watermarksArb, watermarksArb, assignerArb, fc.constantFrom(1, 2), async (mkLeft, mkRight, wl, wr, assigner, parallelism) => {
         const left = mkLeft(wl);
         const right = mkRight(wr);
+        fc.pre(!sessionOrderDependent(left, right, wl, wr, assigner));
         const expected = referenceWindows(left, right, assigner).map((w) => ({ key: w.key, l: ids(w.lefts), r: ids(w.rights), ts: w.end - 1 }));
         const actual = await withBudget(MEMORY, (memory) => {
           const env = StreamExecutionEnvironment.getExecutionEnvironment({ memory, parallelism, autoWatermarkInterval: 1 });
