@@ -19,22 +19,13 @@ export const description = 'per (auction, day): count, counts per price rank, mi
 
 const AuctionDayPrice = Types.OBJECT({ auction: Types.LONG, day: Types.LONG, price: Types.LONG });
 const AuctionDay = Types.TUPLE([Types.LONG, Types.LONG]);
-const Statistics = Types.OBJECT({
-  total_bids: Types.LONG,
-  rank1_bids: Types.LONG,
-  rank2_bids: Types.LONG,
-  rank3_bids: Types.LONG,
-  min_price: Types.LONG,
-  max_price: Types.LONG,
-  sum_price: Types.LONG,
-});
+/** The bid counts of a group: in total and per price rank. */
+const countFields = { total_bids: Types.LONG, rank1_bids: Types.LONG, rank2_bids: Types.LONG, rank3_bids: Types.LONG };
+const Statistics = Types.OBJECT({ ...countFields, min_price: Types.LONG, max_price: Types.LONG, sum_price: Types.LONG });
 const AuctionStatistics = Types.OBJECT({
   auction: Types.LONG,
   day: Types.STRING,
-  total_bids: Types.LONG,
-  rank1_bids: Types.LONG,
-  rank2_bids: Types.LONG,
-  rank3_bids: Types.LONG,
+  ...countFields,
   min_price: Types.LONG,
   max_price: Types.LONG,
   avg_price: Types.LONG,

@@ -1,10 +1,7 @@
 // q11 (user sessions) written with a for-loop, RxJS 7 and Node object-mode streams,
 // with the event-time windows of ./windows.js.
-import { filter, from, map } from 'rxjs';
-import { EventKind } from 'weir/nexmark';
 import { GAP } from '../q11.js';
-import { nodeBids, nodeRun, rxRun } from './plumbing.js';
-import { runLoop, TimerHeap, Watermarks, windowed, windowTransform } from './windows.js';
+import { TimerHeap, Watermarks, windowPeers } from './windows.js';
 
 // The peers: per bidder its open sessions (pairwise apart), each with one
 // timer in a heap. A bid that falls in a session extends it in place; its
@@ -74,20 +71,4 @@ function q11Windows(emit) {
   };
 }
 
-const isBid = (e) => e.type === EventKind.BID;
-
-const peers = {
-  loop: (events, sink) => runLoop(events, sink, q11Windows, isBid),
-  rxjs: (events, sink) =>
-    rxRun(
-      from(events).pipe(
-        filter(isBid),
-        map((e) => e.bid),
-        windowed(q11Windows),
-      ),
-      sink,
-    ),
-  node: (events, sink) => nodeRun(events, sink, nodeBids(), windowTransform(q11Windows)),
-};
-
-export const { loop, rxjs, node } = peers;
+export const { loop, rxjs, node } = windowPeers(q11Windows);

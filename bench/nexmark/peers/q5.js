@@ -1,10 +1,7 @@
 // q5 (hot items) written with a for-loop, RxJS 7 and Node object-mode streams,
 // with the event-time windows of ./windows.js.
-import { filter, from, map } from 'rxjs';
-import { EventKind } from 'weir/nexmark';
 import { WINDOW, SLIDE } from '../q5.js';
-import { nodeBids, nodeRun, rxRun } from './plumbing.js';
-import { runLoop, Watermarks, windowed, windowStart, windowTransform } from './windows.js';
+import { Watermarks, windowPeers, windowStart } from './windows.js';
 
 // The peers: bids per auction in a Map per 2 s slice; a window fires when the
 // watermark passes its end, summing its 5 slices, and drops its first slice
@@ -50,20 +47,4 @@ function q5Windows(emit) {
   };
 }
 
-const isBid = (e) => e.type === EventKind.BID;
-
-const peers = {
-  loop: (events, sink) => runLoop(events, sink, q5Windows, isBid),
-  rxjs: (events, sink) =>
-    rxRun(
-      from(events).pipe(
-        filter(isBid),
-        map((e) => e.bid),
-        windowed(q5Windows),
-      ),
-      sink,
-    ),
-  node: (events, sink) => nodeRun(events, sink, nodeBids(), windowTransform(q5Windows)),
-};
-
-export const { loop, rxjs, node } = peers;
+export const { loop, rxjs, node } = windowPeers(q5Windows);

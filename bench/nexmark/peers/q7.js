@@ -1,10 +1,7 @@
 // q7 (highest bid) written with a for-loop, RxJS 7 and Node object-mode streams,
 // with the event-time windows of ./windows.js.
-import { filter, from, map } from 'rxjs';
-import { EventKind } from 'weir/nexmark';
 import { WINDOW, q7Result } from '../q7.js';
-import { nodeBids, nodeRun, rxRun } from './plumbing.js';
-import { runLoop, Watermarks, windowed, windowStart, WindowsByStart, windowTransform } from './windows.js';
+import { Watermarks, windowPeers, WindowsByStart, windowStart } from './windows.js';
 
 // The peers: the same windows with a Map by window start.
 
@@ -40,20 +37,4 @@ function q7Windows(emit) {
   };
 }
 
-const isBid = (e) => e.type === EventKind.BID;
-
-const peers = {
-  loop: (events, sink) => runLoop(events, sink, q7Windows, isBid),
-  rxjs: (events, sink) =>
-    rxRun(
-      from(events).pipe(
-        filter(isBid),
-        map((e) => e.bid),
-        windowed(q7Windows),
-      ),
-      sink,
-    ),
-  node: (events, sink) => nodeRun(events, sink, nodeBids(), windowTransform(q7Windows)),
-};
-
-export const { loop, rxjs, node } = peers;
+export const { loop, rxjs, node } = windowPeers(q7Windows);

@@ -18,8 +18,9 @@
 // operator (`windowed`, made the way RxJS documents custom operators:
 // source => new Observable(…)) and a Node object-mode Transform
 // (`windowTransform`).
-import { Observable } from 'rxjs';
-import { transform } from './plumbing.js';
+import { Observable, filter, from, map } from 'rxjs';
+import { EventKind } from 'weir/nexmark';
+import { nodeBids, nodeRun, rxRun, transform } from './plumbing.js';
 
 /** Nexmark's watermark delay (its DDL: `dateTime - INTERVAL '4' SECOND`). */
 export const WATERMARK_DELAY = 4000;
@@ -141,8 +142,31 @@ export class TimerHeap {
 // ---------------------------------------------------------------------------
 // How each peer feeds a window operator (`makeOperator(emit)` → { onEvent(bid), finish() }).
 
+const isBid = (e) => e.type === EventKind.BID;
+
+/**
+ * The three peers of a windowed query, each feeding the bids of `events` to
+ * the window operator `makeOperator(emit)` and its results to `sink`: the
+ * for-loop, RxJS (`from` → filter bids → `windowed`) and Node streams.
+ */
+export function windowPeers(makeOperator) {
+  return {
+    loop: (events, sink) => runLoop(events, sink, makeOperator),
+    rxjs: (events, sink) =>
+      rxRun(
+        from(events).pipe(
+          filter(isBid),
+          map((e) => e.bid),
+          windowed(makeOperator),
+        ),
+        sink,
+      ),
+    node: (events, sink) => nodeRun(events, sink, nodeBids(), windowTransform(makeOperator)),
+  };
+}
+
 /** The loop peer: every bid of `events` into the operator, then the end of input. */
-export function runLoop(events, sink, makeOperator, isBid) {
+export function runLoop(events, sink, makeOperator) {
   const op = makeOperator(sink);
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
